@@ -1,0 +1,90 @@
+/** `maskd accounts create|show`: operator account management on the configured data dir. */
+import { type CliContext, type Command, UsageError } from './cli-context.js';
+import { positiveInt, printResult, required, withAccountDeps } from './operator-io.js';
+import { parseCommandArgs } from './parse-command-args.js';
+
+const USAGE = `usage: maskd accounts create --email EMAIL [--credits N] [--admin] [--json]
+       maskd accounts show ACCOUNT_ID [--json]
+
+  create   create an account; prints its id (with --credits, grants a starting balance)
+  show     an account's email, balance, state and keys
+`;
+
+export const accountsCommand: Command = {
+  name: 'accounts',
+  summary: 'create and inspect accounts',
+  async run(ctx: CliContext): Promise<number> {
+    const [sub, ...rest] = ctx.args;
+    if (sub === 'create') return create(ctx, rest);
+    if (sub === 'show') return show(ctx, rest);
+    if (sub === '--help' || sub === '-h') {
+      ctx.stdout.write(USAGE);
+      return 0;
+    }
+    throw new UsageError(sub ? `unknown subcommand "${sub}" (expected create or show)` : 'missing subcommand', 'accounts');
+  },
+};
+
+async function create(ctx: CliContext, args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('accounts create', args, {
+    email: { type: 'string' },
+    credits: { type: 'string' },
+    admin: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return help(ctx);
+  const email = required(values.email, 'email', 'accounts create');
+  const credits = values.credits === undefined ? 0 : positiveInt(values.credits, 'credits', 'accounts create');
+  return withAccountDeps(ctx, (deps) => {
+    const account = deps.accounts.create({ email, isAdmin: values.admin === true });
+    const balance = credits > 0 ? deps.credits.grant(account.id, credits, 'operator: initial credits').balanceAfter : 0;
+    printResult(
+      ctx,
+      values.json === true,
+      { account_id: account.id, email: account.email, balance, is_admin: account.isAdmin },
+      account.id,
+    );
+    return 0;
+  });
+}
+
+async function show(ctx: CliContext, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('accounts show', args, { json: { type: 'boolean' } });
+  if (values.help) return help(ctx);
+  const id = positionals[0];
+  if (!id) throw new UsageError('missing ACCOUNT_ID', 'accounts show');
+  return withAccountDeps(ctx, (deps) => {
+    const account = deps.accounts.get(id);
+    if (!account) throw new UsageError(`no account ${id}`, 'accounts show');
+    const keys = deps.apiKeys.list(id);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const object = {
+      account_id: account.id,
+      email: account.email,
+      balance: account.balance,
+      is_admin: account.isAdmin,
+      disabled_at: iso(account.disabledAt),
+      created_at: iso(account.createdAt),
+      keys: keys.map((k) => ({
+        key_id: k.id,
+        prefix: k.prefix,
+        name: k.name,
+        created_at: iso(k.createdAt),
+        last_used_at: iso(k.lastUsedAt),
+        revoked_at: iso(k.revokedAt),
+      })),
+    };
+    const text = [
+      `${account.email}  ${account.id}`,
+      `balance ${account.balance}${account.isAdmin ? '  admin' : ''}${account.disabledAt ? '  DISABLED' : ''}`,
+      ...keys.map((k) => `key ${k.prefix}…  ${k.name}${k.revokedAt ? '  revoked' : ''}`),
+    ].join('\n');
+    printResult(ctx, values.json === true, object, text);
+    return 0;
+  });
+}
+
+function help(ctx: CliContext): number {
+  ctx.stdout.write(USAGE);
+  return 0;
+}

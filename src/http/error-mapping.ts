@@ -1,0 +1,102 @@
+/**
+ * The one place errors become HTTP answers, in FastAPI's shapes (the spec's public contract):
+ *   4xx  {"detail": "message"}
+ *   422  {"detail": [{"loc": ["query", "points"], "msg": "…", "type": "value_error"}]}
+ *   500  {"detail": "Internal server error", "request_id": "…"} — the cause goes only to the log.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { type AppError, type ErrorCode, isAppError } from '../errors/app-error.js';
+
+const STATUS: Record<ErrorCode, number> = {
+  no_file: 400,
+  no_prompt: 400,
+  undecodable_image: 400,
+  unauthorized: 401,
+  insufficient_credits: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  file_too_large: 413,
+  too_many_pixels: 413,
+  too_many_files: 413,
+  unsupported_media_type: 415,
+  invalid_prompt: 422,
+  validation: 422,
+  rate_limited: 429,
+  overloaded: 503,
+  model_unavailable: 503,
+  model_incompatible: 500,
+  checksum_mismatch: 500,
+  download_failed: 500,
+  internal: 500,
+};
+
+/** Seconds a client should wait after a 503, by code. */
+const RETRY_AFTER_503: Partial<Record<ErrorCode, number>> = { overloaded: 1, model_unavailable: 30 };
+
+export interface ErrorReply {
+  status: number;
+  body: object;
+  headers: Record<string, string>;
+}
+
+export const INTERNAL_ERROR_DETAIL = 'Internal server error';
+
+/** AppError → status, body and headers. 5xx codes other than 503 are answered as internal. */
+export function appErrorReply(err: AppError, requestId: string): ErrorReply {
+  const status = STATUS[err.code];
+  const headers: Record<string, string> = {};
+  if (status === 401) headers['www-authenticate'] = 'Bearer';
+  if (status === 429) headers['retry-after'] = String(err.details.retryAfterSeconds ?? 1);
+  if (status === 503) headers['retry-after'] = String(RETRY_AFTER_503[err.code] ?? 5);
+  if (status === 422) {
+    const loc = [err.details.location ?? 'query', err.details.field ?? 'unknown'];
+    return { status, headers, body: { detail: [{ loc, msg: err.message, type: 'value_error' }] } };
+  }
+  if (status >= 500 && status !== 503) return internalReply(requestId);
+  return { status, headers, body: { detail: err.message } };
+}
+
+export function internalReply(requestId: string): ErrorReply {
+  return { status: 500, headers: {}, body: { detail: INTERNAL_ERROR_DETAIL, request_id: requestId } };
+}
+
+const LOCATIONS: Record<string, string> = { querystring: 'query', params: 'path', body: 'body', headers: 'header' };
+
+/** Fastify's schema-validation error → the FastAPI 422 list. */
+function validationReply(err: FastifyError): ErrorReply {
+  const where = LOCATIONS[err.validationContext ?? ''] ?? 'query';
+  const detail = (err.validation ?? []).map((v) => {
+    const missing = (v.params as { missingProperty?: string }).missingProperty;
+    const field = missing ?? v.instancePath.split('/').filter(Boolean).join('.');
+    return { loc: [where, field || 'unknown'], msg: v.message ?? 'invalid value', type: 'value_error' };
+  });
+  return { status: 422, headers: {}, body: { detail } };
+}
+
+/**
+ * Any thrown value → reply. Fastify's own 4xx errors (bad JSON, unsupported content type, body
+ * too large) keep their status and message, which never carry user data beyond the request.
+ */
+export function errorReply(err: unknown, requestId: string): ErrorReply {
+  if (isAppError(err)) return appErrorReply(err, requestId);
+  const fe = err as FastifyError;
+  if (fe?.validation) return validationReply(fe);
+  const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
+  if (status >= 400 && status < 500 && typeof fe.code === 'string' && fe.code.startsWith('FST_')) {
+    return { status, headers: {}, body: { detail: fe.message } };
+  }
+  return internalReply(requestId);
+}
+
+/** Installs the error and not-found handlers. 5xx causes are logged with the request id. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err, request, reply) => {
+    const r = errorReply(err, request.id);
+    if (r.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: isAppError(err) ? err.code : (err as FastifyError).code, status: r.status }, 'request refused');
+    return reply.code(r.status).headers(r.headers).send(r.body);
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
+}
+

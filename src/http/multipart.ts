@@ -1,0 +1,93 @@
+/**
+ * Reading uploads from multipart/form-data, one file in memory at a time, each capped while it
+ * streams (busboy stops counting at `maxBytes`, so an oversized upload is refused without ever
+ * being held whole). Every parser failure becomes an AppError: a truncated or malformed body
+ * is the client's 400, never our 500.
+ */
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { AppError, isAppError } from '../errors/app-error.js';
+import type { Upload } from '../jobs/job-types.js';
+
+const FIELD_LIMITS = { fields: 20, fieldSize: 64 * 1024, headerPairs: 100 };
+
+/** The first file in field `field`; other parts are skipped. @throws no_file, file_too_large. */
+export async function readSingleUpload(request: FastifyRequest, field: string, maxBytes: number): Promise<Upload> {
+  try {
+    const parts = request.parts({ limits: { ...FIELD_LIMITS, fileSize: maxBytes, files: 5, parts: 30 } });
+    for await (const part of parts) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== field) {
+        part.file.resume(); // drain and ignore
+        continue;
+      }
+      return await toUpload(part, maxBytes);
+    }
+  } catch (err) {
+    throw translate(err, maxBytes);
+  }
+  throw new AppError('no_file', `No file provided: send the image in the multipart field "${field}"`, { field });
+}
+
+/** Each file in field `field` (or `field[]`), in order. @throws file_too_large, too_many_files. */
+export async function* readUploads(
+  request: FastifyRequest,
+  field: string,
+  opts: { maxBytes: number; maxFiles: number },
+): AsyncGenerator<Upload> {
+  let parts: ReturnType<FastifyRequest['parts']>;
+  try {
+    parts = request.parts({
+      limits: { ...FIELD_LIMITS, fileSize: opts.maxBytes, files: opts.maxFiles, parts: opts.maxFiles + 20 },
+    });
+  } catch (err) {
+    throw translate(err, opts.maxBytes, opts.maxFiles);
+  }
+  for (;;) {
+    let upload: Upload | null = null;
+    try {
+      const next = await parts.next();
+      if (next.done) return;
+      const part = next.value;
+      if (part.type !== 'file') continue;
+      if (part.fieldname === field || part.fieldname === `${field}[]`) upload = await toUpload(part, opts.maxBytes);
+      else part.file.resume();
+    } catch (err) {
+      throw translate(err, opts.maxBytes, opts.maxFiles);
+    }
+    if (upload) yield upload;
+  }
+}
+
+async function toUpload(part: MultipartFile, maxBytes: number): Promise<Upload> {
+  const bytes = await part.toBuffer();
+  if (part.file.truncated) throw tooLarge(maxBytes);
+  // Only for display; the path a browser may send is dropped and the length bounded.
+  const name = part.filename?.split(/[\\/]/).pop()?.slice(0, 255) || null;
+  return { filename: name, bytes };
+}
+
+const tooLarge = (maxBytes: number) =>
+  new AppError('file_too_large', `File exceeds the maximum size of ${formatBytes(maxBytes)}`, { field: 'file' });
+
+function translate(err: unknown, maxBytes: number, maxFiles?: number): unknown {
+  if (isAppError(err)) return err;
+  switch ((err as { code?: string }).code) {
+    case 'FST_REQ_FILE_TOO_LARGE':
+      return tooLarge(maxBytes);
+    case 'FST_FILES_LIMIT':
+    case 'FST_PARTS_LIMIT':
+      return new AppError('too_many_files', `At most ${maxFiles ?? 1} files per request`, { field: 'files' });
+    case 'FST_FIELDS_LIMIT':
+      return new AppError('file_too_large', 'Too many form fields', { field: 'body' });
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('no_file', 'No file provided: send the image as multipart/form-data', { field: 'file' });
+    default:
+      // busboy's "Unexpected end of form", "Malformed part header", a premature close, …
+      return new AppError('no_file', 'Malformed multipart/form-data body', { field: 'file' }, { cause: err });
+  }
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MB` : `${n} bytes`;
+}

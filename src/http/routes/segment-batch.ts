@@ -1,0 +1,50 @@
+/** POST /v1/services/image-segmentation/batch — up to N images, the same prompts for each. */
+import { Type } from '@sinclair/typebox';
+import { parsePrompts } from '../../engine/index.js';
+import { BEARER_SECURITY, type RouteModule } from '../app-type.js';
+import { accountOf } from '../authenticate.js';
+import { toBatchBody } from '../job-presenter.js';
+import { readUploads } from '../multipart.js';
+import { BatchBody, errorResponses, SegmentQuery } from '../schemas.js';
+
+export const SEGMENT_BATCH_URL = '/v1/services/image-segmentation/batch';
+
+/** For the OpenAPI document only (see segment.ts). */
+export const SegmentBatchUpload = Type.Object({
+  files: Type.Array(Type.String({ format: 'binary' }), { description: 'Images to segment, in order' }),
+});
+
+export const segmentBatchRoute: RouteModule = (app, { deps, authenticate, rateLimit }) => {
+  app.post(
+    SEGMENT_BATCH_URL,
+    {
+      schema: {
+        summary: 'Segment a batch of images',
+        description:
+          'Processes files in order while credits last; the rest fail with "Insufficient credits". ' +
+          'A file that cannot be read fails alone. Check `completed` and `failed`.',
+        tags: ['segmentation'],
+        security: BEARER_SECURITY,
+        consumes: ['multipart/form-data'],
+        querystring: SegmentQuery,
+        response: {
+          200: { ...BatchBody, description: 'Processed (possibly with per-file failures)' },
+          202: { ...BatchBody, description: 'Accepted for background processing (async=true)' },
+          ...errorResponses(400, 401, 402, 403, 413, 429),
+        },
+      },
+      onRequest: [authenticate, rateLimit.batch],
+    },
+    async (request, reply) => {
+      const { maxUploadBytes, maxBatchFiles } = deps.config.limits;
+      const { async } = request.query;
+      const batch = await deps.jobs.segmentBatch({
+        accountId: accountOf(request).id,
+        prompts: parsePrompts(request.query),
+        async,
+        uploads: readUploads(request, 'files', { maxBytes: maxUploadBytes, maxFiles: maxBatchFiles }),
+      });
+      return reply.code(async ? 202 : 200).send(toBatchBody(batch, deps.signer));
+    },
+  );
+};

