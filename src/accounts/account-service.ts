@@ -111,7 +111,10 @@ export function createAccountService(opts: { db: Db; clock: Clock; random: Rando
       db.prepare('UPDATE accounts SET password_hash = ? WHERE id = ?').run(passwordHash, id);
     },
     setDisabled(id, disabled) {
-      db.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(disabled ? opts.clock.now() : null, id);
+      db.prepare('UPDATE accounts SET disabled_at = ? WHERE id = ?').run(
+        disabled ? opts.clock.now() : null,
+        id,
+      );
       return mustGet(id);
     },
     setAdmin(id, isAdmin) {

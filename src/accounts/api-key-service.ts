@@ -93,7 +93,14 @@ export function createApiKeyService(opts: {
       if (!opts.accounts.get(accountId)) throw new AppError('not_found', `No account ${accountId}`);
       const key = KEY_PREFIX + opts.random.bytes(SECRET_BYTES).toString('base64url');
       const id = randomUuid(opts.random);
-      insert.run(id, accountId, name.slice(0, 100), key.slice(0, DISPLAY_PREFIX_LENGTH), hashApiKey(key), clock.now());
+      insert.run(
+        id,
+        accountId,
+        name.slice(0, 100),
+        key.slice(0, DISPLAY_PREFIX_LENGTH),
+        hashApiKey(key),
+        clock.now(),
+      );
       return { key, info: toInfo(byId.get(id) as KeyRow) };
     },
     authenticate(secret) {
@@ -103,12 +110,15 @@ export function createApiKeyService(opts: {
       const account = opts.accounts.get(row.account_id);
       if (!account) return null;
       const now = clock.now();
-      if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) touch.run(now, row.id);
+      if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS)
+        touch.run(now, row.id);
       return { account, keyId: row.id };
     },
     list(accountId) {
       return db
-        .prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE account_id = ? ORDER BY created_at DESC, id`)
+        .prepare<[string], KeyRow>(
+          `SELECT ${COLUMNS} FROM api_keys WHERE account_id = ? ORDER BY created_at DESC, id`,
+        )
         .all(accountId)
         .map(toInfo);
     },

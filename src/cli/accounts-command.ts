@@ -21,7 +21,10 @@ export const accountsCommand: Command = {
       ctx.stdout.write(USAGE);
       return 0;
     }
-    throw new UsageError(sub ? `unknown subcommand "${sub}" (expected create or show)` : 'missing subcommand', 'accounts');
+    throw new UsageError(
+      sub ? `unknown subcommand "${sub}" (expected create or show)` : 'missing subcommand',
+      'accounts',
+    );
   },
 };
 
@@ -34,10 +37,12 @@ async function create(ctx: CliContext, args: string[]): Promise<number> {
   });
   if (values.help) return help(ctx);
   const email = required(values.email, 'email', 'accounts create');
-  const credits = values.credits === undefined ? 0 : positiveInt(values.credits, 'credits', 'accounts create');
+  const credits =
+    values.credits === undefined ? 0 : positiveInt(values.credits, 'credits', 'accounts create');
   return withAccountDeps(ctx, (deps) => {
     const account = deps.accounts.create({ email, isAdmin: values.admin === true });
-    const balance = credits > 0 ? deps.credits.grant(account.id, credits, 'operator: initial credits').balanceAfter : 0;
+    const balance =
+      credits > 0 ? deps.credits.grant(account.id, credits, 'operator: initial credits').balanceAfter : 0;
     printResult(
       ctx,
       values.json === true,

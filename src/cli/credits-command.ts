@@ -15,7 +15,11 @@ export const creditsCommand: Command = {
       ctx.stdout.write(USAGE);
       return 0;
     }
-    if (sub !== 'add') throw new UsageError(sub ? `unknown subcommand "${sub}" (expected add)` : 'missing subcommand', 'credits');
+    if (sub !== 'add')
+      throw new UsageError(
+        sub ? `unknown subcommand "${sub}" (expected add)` : 'missing subcommand',
+        'credits',
+      );
     const { values } = parseCommandArgs('credits add', rest, {
       account: { type: 'string' },
       amount: { type: 'string' },

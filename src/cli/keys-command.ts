@@ -21,7 +21,10 @@ export const keysCommand: Command = {
       ctx.stdout.write(USAGE);
       return 0;
     }
-    throw new UsageError(sub ? `unknown subcommand "${sub}" (expected create or revoke)` : 'missing subcommand', 'keys');
+    throw new UsageError(
+      sub ? `unknown subcommand "${sub}" (expected create or revoke)` : 'missing subcommand',
+      'keys',
+    );
   },
 };
 

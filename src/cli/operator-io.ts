@@ -7,7 +7,10 @@ import { type AccountDeps, createAccountDeps } from '../deps.js';
 import type { CliContext } from './cli-context.js';
 import { UsageError } from './cli-context.js';
 
-export async function withAccountDeps<T>(ctx: CliContext, fn: (deps: AccountDeps) => Promise<T> | T): Promise<T> {
+export async function withAccountDeps<T>(
+  ctx: CliContext,
+  fn: (deps: AccountDeps) => Promise<T> | T,
+): Promise<T> {
   const config = ctx.config();
   // Logs go nowhere: an operator command's output is its answer, nothing else.
   const deps = await createAccountDeps(config, { log: silentLogger() });
@@ -40,6 +43,14 @@ export function required(value: string | undefined, option: string, command: str
 function silentLogger() {
   // pino's API subset the account services may touch; they log nothing today.
   const noop = () => {};
-  const logger = { level: 'silent', info: noop, warn: noop, error: noop, debug: noop, trace: noop, fatal: noop };
+  const logger = {
+    level: 'silent',
+    info: noop,
+    warn: noop,
+    error: noop,
+    debug: noop,
+    trace: noop,
+    fatal: noop,
+  };
   return { ...logger, child: () => logger } as unknown as AccountDeps['log'];
 }

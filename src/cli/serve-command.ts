@@ -7,7 +7,9 @@ export const serveCommand: Command = {
   summary: 'run the HTTP API (same as npm start; configured by MASKD_* variables)',
   async run(ctx: CliContext): Promise<number> {
     if (ctx.args.includes('--help') || ctx.args.includes('-h')) {
-      ctx.stdout.write('usage: maskd serve\n\nConfiguration comes from PORT, HOST and MASKD_* variables (see the README).\n');
+      ctx.stdout.write(
+        'usage: maskd serve\n\nConfiguration comes from PORT, HOST and MASKD_* variables (see the README).\n',
+      );
       return 0;
     }
     // Returns once listening; the open server keeps the process alive until SIGINT/SIGTERM.

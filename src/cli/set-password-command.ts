@@ -48,7 +48,8 @@ export function createSetPasswordCommand(ports: { readStdin: ReadStdin }): Comma
       }
       if (!values.email) throw new UsageError('--email is required', 'set-password');
       if (!values['password-stdin']) throw new UsageError('--password-stdin is required', 'set-password');
-      if (values.admin && !values.create) throw new UsageError('--admin only applies with --create', 'set-password');
+      if (values.admin && !values.create)
+        throw new UsageError('--admin only applies with --create', 'set-password');
       const password = (await ports.readStdin()).split(/\r?\n/)[0] ?? '';
       if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
         throw new UsageError(
@@ -65,14 +66,22 @@ export function createSetPasswordCommand(ports: { readStdin: ReadStdin }): Comma
           return 1;
         }
         if (!account) {
-          const created = deps.accounts.create({ email: values.email, passwordHash: hash, isAdmin: values.admin });
-          ctx.stdout.write(`created ${created.email}${created.isAdmin ? ' (admin)' : ''}; it can now sign in\n`);
+          const created = deps.accounts.create({
+            email: values.email,
+            passwordHash: hash,
+            isAdmin: values.admin,
+          });
+          ctx.stdout.write(
+            `created ${created.email}${created.isAdmin ? ' (admin)' : ''}; it can now sign in\n`,
+          );
           return 0;
         }
         deps.accounts.setPasswordHash(account.id, hash);
-        createSessionService({ store: createSqliteSessionStore({ db: deps.db }), clock: ctx.clock, random: deps.random }).endAllFor(
-          account.id,
-        );
+        createSessionService({
+          store: createSqliteSessionStore({ db: deps.db }),
+          clock: ctx.clock,
+          random: deps.random,
+        }).endAllFor(account.id);
         account = deps.accounts.getByEmail(values.email);
         ctx.stdout.write(`password set for ${account?.email}; its existing sessions were signed out\n`);
         return 0;

@@ -69,21 +69,39 @@ export function createCreditService(opts: { db: Db; clock: Clock }): CreditServi
   const give = db.prepare<[number, string], { balance: number }>(
     'UPDATE accounts SET balance = balance + ? WHERE id = ? RETURNING balance',
   );
-  const append = db.prepare<[string, number, number, LedgerKind, string | null, string | null, number], LedgerRow>(
+  const append = db.prepare<
+    [string, number, number, LedgerKind, string | null, string | null, number],
+    LedgerRow
+  >(
     `INSERT INTO credit_ledger (account_id, delta, balance_after, kind, job_id, note, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   );
   const balanceOf = db.prepare<[string], { balance: number }>('SELECT balance FROM accounts WHERE id = ?');
 
-  const credit = db.transaction((accountId: string, amount: number, kind: LedgerKind, jobId?: string, note?: string) => {
-    const row = give.get(amount, accountId);
-    if (!row) throw new AppError('not_found', `No account ${accountId}`);
-    return toEntry(append.get(accountId, amount, row.balance, kind, jobId ?? null, note ?? null, clock.now()) as LedgerRow);
-  });
+  const credit = db.transaction(
+    (accountId: string, amount: number, kind: LedgerKind, jobId?: string, note?: string) => {
+      const row = give.get(amount, accountId);
+      if (!row) throw new AppError('not_found', `No account ${accountId}`);
+      return toEntry(
+        append.get(
+          accountId,
+          amount,
+          row.balance,
+          kind,
+          jobId ?? null,
+          note ?? null,
+          clock.now(),
+        ) as LedgerRow,
+      );
+    },
+  );
 
   const positive = (amount: number) => {
     if (!Number.isSafeInteger(amount) || amount <= 0) {
-      throw new AppError('validation', 'amount must be a positive integer', { field: 'amount', location: 'body' });
+      throw new AppError('validation', 'amount must be a positive integer', {
+        field: 'amount',
+        location: 'body',
+      });
     }
   };
 
@@ -102,7 +120,15 @@ export function createCreditService(opts: { db: Db; clock: Clock }): CreditServi
       const row = take.get(amount, accountId, amount);
       if (!row) return null;
       return toEntry(
-        append.get(accountId, -amount, row.balance, 'debit', ref.jobId ?? null, ref.note ?? null, clock.now()) as LedgerRow,
+        append.get(
+          accountId,
+          -amount,
+          row.balance,
+          'debit',
+          ref.jobId ?? null,
+          ref.note ?? null,
+          clock.now(),
+        ) as LedgerRow,
       );
     }),
     refund(accountId, amount, ref) {

@@ -4,7 +4,13 @@ import type { FastifyBaseLogger, FastifyInstance, onRequestHookHandler, RawServe
 import type { Deps } from '../deps.js';
 
 /** The Fastify instance with TypeBox typing: route handlers see `Static<>` types of their schemas. */
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** What each route module gets: the services, and the shared per-app guards. */
 export interface RouteContext {

@@ -61,7 +61,12 @@ export function internalReply(requestId: string): ErrorReply {
   return { status: 500, headers: {}, body: { detail: INTERNAL_ERROR_DETAIL, request_id: requestId } };
 }
 
-const LOCATIONS: Record<string, string> = { querystring: 'query', params: 'path', body: 'body', headers: 'header' };
+const LOCATIONS: Record<string, string> = {
+  querystring: 'query',
+  params: 'path',
+  body: 'body',
+  headers: 'header',
+};
 
 /** Fastify's schema-validation error → the FastAPI 422 list. */
 function validationReply(err: FastifyError): ErrorReply {
@@ -94,9 +99,12 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
     const r = errorReply(err, request.id);
     if (r.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ code: isAppError(err) ? err.code : (err as FastifyError).code, status: r.status }, 'request refused');
+    else
+      request.log.info(
+        { code: isAppError(err) ? err.code : (err as FastifyError).code, status: r.status },
+        'request refused',
+      );
     return reply.code(r.status).headers(r.headers).send(r.body);
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
 }
-

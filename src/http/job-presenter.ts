@@ -2,8 +2,9 @@
  * Domain records → the spec's JSON objects. `output_url` is signed afresh on every read, so a
  * client that polls always gets a URL with a full lifetime ahead of it.
  */
-import type { JobRecord } from '../jobs/job-types.js';
+
 import type { BatchView } from '../jobs/job-service.js';
+import type { JobRecord } from '../jobs/job-types.js';
 import type { UrlSigner } from '../storage/signed-url.js';
 import type { BatchBody, JobBody, JobResult } from './schemas.js';
 

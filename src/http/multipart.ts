@@ -12,7 +12,11 @@ import type { Upload } from '../jobs/job-types.js';
 const FIELD_LIMITS = { fields: 20, fieldSize: 64 * 1024, headerPairs: 100 };
 
 /** The first file in field `field`; other parts are skipped. @throws no_file, file_too_large. */
-export async function readSingleUpload(request: FastifyRequest, field: string, maxBytes: number): Promise<Upload> {
+export async function readSingleUpload(
+  request: FastifyRequest,
+  field: string,
+  maxBytes: number,
+): Promise<Upload> {
   try {
     const parts = request.parts({ limits: { ...FIELD_LIMITS, fileSize: maxBytes, files: 5, parts: 30 } });
     for await (const part of parts) {
@@ -26,7 +30,9 @@ export async function readSingleUpload(request: FastifyRequest, field: string, m
   } catch (err) {
     throw translate(err, maxBytes);
   }
-  throw new AppError('no_file', `No file provided: send the image in the multipart field "${field}"`, { field });
+  throw new AppError('no_file', `No file provided: send the image in the multipart field "${field}"`, {
+    field,
+  });
 }
 
 /** Each file in field `field` (or `field[]`), in order. @throws file_too_large, too_many_files. */
@@ -50,7 +56,8 @@ export async function* readUploads(
       if (next.done) return;
       const part = next.value;
       if (part.type !== 'file') continue;
-      if (part.fieldname === field || part.fieldname === `${field}[]`) upload = await toUpload(part, opts.maxBytes);
+      if (part.fieldname === field || part.fieldname === `${field}[]`)
+        upload = await toUpload(part, opts.maxBytes);
       else part.file.resume();
     } catch (err) {
       throw translate(err, opts.maxBytes, opts.maxFiles);
@@ -68,7 +75,9 @@ async function toUpload(part: MultipartFile, maxBytes: number): Promise<Upload> 
 }
 
 const tooLarge = (maxBytes: number) =>
-  new AppError('file_too_large', `File exceeds the maximum size of ${formatBytes(maxBytes)}`, { field: 'file' });
+  new AppError('file_too_large', `File exceeds the maximum size of ${formatBytes(maxBytes)}`, {
+    field: 'file',
+  });
 
 function translate(err: unknown, maxBytes: number, maxFiles?: number): unknown {
   if (isAppError(err)) return err;
@@ -81,7 +90,9 @@ function translate(err: unknown, maxBytes: number, maxFiles?: number): unknown {
     case 'FST_FIELDS_LIMIT':
       return new AppError('file_too_large', 'Too many form fields', { field: 'body' });
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-      return new AppError('no_file', 'No file provided: send the image as multipart/form-data', { field: 'file' });
+      return new AppError('no_file', 'No file provided: send the image as multipart/form-data', {
+        field: 'file',
+      });
     default:
       // busboy's "Unexpected end of form", "Malformed part header", a premature close, …
       return new AppError('no_file', 'Malformed multipart/form-data body', { field: 'file' }, { cause: err });

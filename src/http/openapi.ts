@@ -27,7 +27,9 @@ export async function registerOpenApi(app: App, opts: { publicUrl: string; versi
         description: 'Segment objects in images with point or box prompts. See docs/api-notes.md.',
       },
       servers: [{ url: opts.publicUrl }],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'sk-live-…' } } },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'sk-live-…' } },
+      },
     },
     transform: ({ schema, url }) => {
       // The document describes the JSON API; HTML pages and their form posts stay out of it.

@@ -19,7 +19,9 @@ export function createRateLimitHook(opts: { limiter: RateLimiter; clock: Clock; 
       'ratelimit-reset': String(resetSeconds),
     });
     if (!r.allowed) {
-      throw new AppError('rate_limited', 'Rate limit exceeded', { retryAfterSeconds: Math.max(1, resetSeconds) });
+      throw new AppError('rate_limited', 'Rate limit exceeded', {
+        retryAfterSeconds: Math.max(1, resetSeconds),
+      });
     }
   };
 }

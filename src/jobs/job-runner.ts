@@ -25,9 +25,7 @@ export interface JobRunner {
   fail(job: JobRecord, message: string): JobRecord;
 }
 
-export interface InferenceObserver {
-  (result: SegmentResult): void;
-}
+export type InferenceObserver = (result: SegmentResult) => void;
 
 export const maskKeyOf = (jobId: string) => `masks/${jobId}.png`;
 export const uploadKeyOf = (jobId: string) => `uploads/${jobId}`;

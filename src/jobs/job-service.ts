@@ -61,7 +61,12 @@ export interface JobService {
 
 export const INSUFFICIENT_CREDITS = 'Insufficient credits';
 /** Errors that condemn one file of a batch, not the whole batch. */
-const PER_FILE_ERRORS = new Set(['undecodable_image', 'unsupported_media_type', 'too_many_pixels', 'invalid_prompt']);
+const PER_FILE_ERRORS = new Set([
+  'undecodable_image',
+  'unsupported_media_type',
+  'too_many_pixels',
+  'invalid_prompt',
+]);
 
 export function createJobService(opts: {
   store: JobStore;
@@ -170,7 +175,9 @@ export function createJobService(opts: {
       try {
         for await (const upload of uploads) {
           if (staged.length >= opts.maxBatchFiles) {
-            throw new AppError('too_many_files', `At most ${opts.maxBatchFiles} files per batch`, { field: 'files' });
+            throw new AppError('too_many_files', `At most ${opts.maxBatchFiles} files per batch`, {
+              field: 'files',
+            });
           }
           const base = { id: randomUuid(opts.random), accountId, prompts, inputFilename: upload.filename };
           const at = { batchId, batchIndex: staged.length };
@@ -178,10 +185,20 @@ export function createJobService(opts: {
             const info = await inspect(upload.bytes, prompts);
             const uploadKey = uploadKeyOf(base.id);
             await blobs.put(uploadKey, upload.bytes);
-            staged.push(newJob(base, { ...at, uploadKey, originalWidth: info.width, originalHeight: info.height }));
+            staged.push(
+              newJob(base, { ...at, uploadKey, originalWidth: info.width, originalHeight: info.height }),
+            );
           } catch (err) {
             if (!isAppError(err) || !(PER_FILE_ERRORS.has(err.code) || err.code === 'no_file')) throw err;
-            staged.push(newJob(base, { ...at, status: 'failed', error: err.message, creditsUsed: 0, finishedAt: clock.now() }));
+            staged.push(
+              newJob(base, {
+                ...at,
+                status: 'failed',
+                error: err.message,
+                creditsUsed: 0,
+                finishedAt: clock.now(),
+              }),
+            );
           }
         }
       } catch (err) {
@@ -190,7 +207,12 @@ export function createJobService(opts: {
       }
       if (staged.length === 0) throw new AppError('no_file', 'No files provided', { field: 'files' });
 
-      const batch: BatchRecord = { id: batchId, accountId, totalFiles: staged.length, createdAt: clock.now() };
+      const batch: BatchRecord = {
+        id: batchId,
+        accountId,
+        totalFiles: staged.length,
+        createdAt: clock.now(),
+      };
       const unpaid: JobRecord[] = [];
       store.atomically(() => {
         store.insertBatch(batch);
@@ -198,7 +220,14 @@ export function createJobService(opts: {
           if (job.status === 'failed') store.insert(job);
           else if (!reserveAndInsert(job)) {
             unpaid.push(job);
-            store.insert({ ...job, status: 'failed', error: INSUFFICIENT_CREDITS, creditsUsed: 0, uploadKey: null, finishedAt: clock.now() });
+            store.insert({
+              ...job,
+              status: 'failed',
+              error: INSUFFICIENT_CREDITS,
+              creditsUsed: 0,
+              uploadKey: null,
+              finishedAt: clock.now(),
+            });
           }
         }
       });

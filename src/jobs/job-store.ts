@@ -24,7 +24,10 @@ export interface JobStore {
   clearUpload(id: string): void;
   clearMask(id: string): void;
   /** Finished jobs still holding a mask or an upload, finished before `before`. */
-  expiredBlobs(before: number, limit: number): { id: string; maskKey: string | null; uploadKey: string | null }[];
+  expiredBlobs(
+    before: number,
+    limit: number,
+  ): { id: string; maskKey: string | null; uploadKey: string | null }[];
   insertBatch(batch: BatchRecord): void;
   getBatch(id: string): BatchRecord | null;
   batchJobs(batchId: string): JobRecord[];
@@ -92,7 +95,8 @@ const toBatch = (r: BatchRow): BatchRecord => ({
 });
 
 export function createJobStore(db: Db): JobStore {
-  const insertJob = db.prepare(`INSERT INTO jobs (id, account_id, batch_id, batch_index, status, input_filename,
+  const insertJob =
+    db.prepare(`INSERT INTO jobs (id, account_id, batch_id, batch_index, status, input_filename,
     prompts, original_width, original_height, output_width, output_height, processing_time_ms, credits_reserved,
     credits_used, error, upload_key, mask_key, created_at, started_at, finished_at)
     VALUES (@id, @accountId, @batchId, @batchIndex, @status, @inputFilename, @prompts, @originalWidth,
@@ -125,8 +129,11 @@ export function createJobStore(db: Db): JobStore {
     },
     markProcessing(id, at) {
       return (
-        db.prepare("UPDATE jobs SET status = 'processing', started_at = ? WHERE id = ? AND status = 'pending'").run(at, id)
-          .changes === 1
+        db
+          .prepare(
+            "UPDATE jobs SET status = 'processing', started_at = ? WHERE id = ? AND status = 'pending'",
+          )
+          .run(at, id).changes === 1
       );
     },
     markPending(id) {
@@ -144,11 +151,9 @@ export function createJobStore(db: Db): JobStore {
       );
     },
     fail(id, error, at) {
-      db.prepare("UPDATE jobs SET status = 'failed', error = ?, credits_used = 0, finished_at = ? WHERE id = ?").run(
-        error,
-        at,
-        id,
-      );
+      db.prepare(
+        "UPDATE jobs SET status = 'failed', error = ?, credits_used = 0, finished_at = ? WHERE id = ?",
+      ).run(error, at, id);
     },
     clearUpload(id) {
       db.prepare('UPDATE jobs SET upload_key = NULL WHERE id = ?').run(id);

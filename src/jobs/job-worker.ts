@@ -37,7 +37,7 @@ export function createJobWorker(opts: {
 
   async function runOne(id: string) {
     const job = opts.store.get(id);
-    if (!job || job.status !== 'pending') return;
+    if (job?.status !== 'pending') return;
     const { retry } = await opts.runner.run(job, { retryOnOverload: true });
     if (retry) {
       queue.unshift(id); // keep its place: batches complete in order

@@ -49,7 +49,11 @@ export function createMetrics(opts: { engine: Engine; queueDepth: () => number }
         this.set(read());
       },
     });
-  engineGauge('maskd_engine_queue_depth', 'Inference requests waiting for a slot', () => opts.engine.stats().queueDepth);
+  engineGauge(
+    'maskd_engine_queue_depth',
+    'Inference requests waiting for a slot',
+    () => opts.engine.stats().queueDepth,
+  );
   engineGauge('maskd_engine_running', 'Inference requests running now', () => opts.engine.stats().running);
   // The engine keeps the running totals; a counter re-set to them at scrape time stays a counter.
   const engineCounter = (name: string, help: string, read: () => number) =>
@@ -62,9 +66,21 @@ export function createMetrics(opts: { engine: Engine; queueDepth: () => number }
         this.inc(read());
       },
     });
-  engineCounter('maskd_embedding_cache_hits_total', 'Embedding cache hits', () => opts.engine.stats().cacheHits);
-  engineCounter('maskd_embedding_cache_misses_total', 'Embedding cache misses', () => opts.engine.stats().cacheMisses);
-  engineGauge('maskd_embedding_cache_bytes', 'Bytes held by the embedding cache', () => opts.engine.stats().cacheBytes);
+  engineCounter(
+    'maskd_embedding_cache_hits_total',
+    'Embedding cache hits',
+    () => opts.engine.stats().cacheHits,
+  );
+  engineCounter(
+    'maskd_embedding_cache_misses_total',
+    'Embedding cache misses',
+    () => opts.engine.stats().cacheMisses,
+  );
+  engineGauge(
+    'maskd_embedding_cache_bytes',
+    'Bytes held by the embedding cache',
+    () => opts.engine.stats().cacheBytes,
+  );
   engineGauge('maskd_job_queue_depth', 'Async jobs queued or running in the worker', opts.queueDepth);
 
   return {

@@ -15,7 +15,11 @@ import type { RateLimiter } from './rate-limiter.js';
 /** Expired windows are dropped in one pass once this many keys pile up. */
 const PRUNE_AT = 10_000;
 
-export function createMemoryRateLimiter(opts: { clock: Clock; limit: number; windowMs: number }): RateLimiter {
+export function createMemoryRateLimiter(opts: {
+  clock: Clock;
+  limit: number;
+  windowMs: number;
+}): RateLimiter {
   const windows = new Map<string, { resetAt: number; used: number }>();
 
   return {

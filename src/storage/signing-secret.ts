@@ -8,7 +8,10 @@ import type { RandomSource } from '../random/random-source.js';
 
 export const SIGNING_SECRET_FILE = 'signing-secret';
 
-export async function loadOrCreateSigningSecret(opts: { dataDir: string; random: RandomSource }): Promise<string> {
+export async function loadOrCreateSigningSecret(opts: {
+  dataDir: string;
+  random: RandomSource;
+}): Promise<string> {
   const path = join(opts.dataDir, SIGNING_SECRET_FILE);
   const fresh = opts.random.bytes(32).toString('base64url');
   try {
@@ -19,6 +22,7 @@ export async function loadOrCreateSigningSecret(opts: { dataDir: string; random:
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const stored = (await readFile(path, 'utf8')).trim();
-  if (stored.length < 32) throw new Error(`${path} holds a secret shorter than 32 characters; delete it to regenerate`);
+  if (stored.length < 32)
+    throw new Error(`${path} holds a secret shorter than 32 characters; delete it to regenerate`);
   return stored;
 }

@@ -80,7 +80,11 @@ export async function createWebServices(opts: WebServicesOptions): Promise<WebSe
     loginLimiter:
       opts.loginLimiter ??
       createMemoryRateLimiter({ clock, limit: opts.config.rateLimits.login, windowMs: LOGIN_WINDOW_MS }),
-    signupLimiter: createMemoryRateLimiter({ clock, limit: SIGNUPS_PER_IP_PER_HOUR, windowMs: 60 * 60 * 1000 }),
+    signupLimiter: createMemoryRateLimiter({
+      clock,
+      limit: SIGNUPS_PER_IP_PER_HOUR,
+      windowMs: 60 * 60 * 1000,
+    }),
     flash: createSealedFlash({ key: deriveKey(opts.secret, 'maskd web flash v1'), clock, random }),
     topUpRequests,
     topUp: (opts.topUp ?? ((requests) => createManualTopUpProvider({ requests })))(topUpRequests),

@@ -18,8 +18,8 @@ import { buildApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock/clock.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { createDeps, type Deps, type DepsOverrides } from '../../src/deps.js';
-import { createStubEngine, type Engine } from '../../src/engine/index.js';
 import { encodeGrayPng } from '../../src/engine/image-codec.js';
+import { createStubEngine, type Engine } from '../../src/engine/index.js';
 import type { App } from '../../src/http/app-type.js';
 
 export interface TestApp {
@@ -71,7 +71,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     clock,
     dataDir,
     createCustomer({ credits = 10, email } = {}) {
-      const account = deps.accounts.create({ email: email ?? `customer${++customers}-${process.pid}@example.com` });
+      const account = deps.accounts.create({
+        email: email ?? `customer${++customers}-${process.pid}@example.com`,
+      });
       if (credits > 0) deps.credits.grant(account.id, credits, 'test');
       const { key } = deps.apiKeys.create({ accountId: account.id, name: 'test' });
       return { account, key };
@@ -99,13 +101,17 @@ export function multipartBody(parts: FormPart[], boundary = `----maskdtest${Date
       p.filename === undefined
         ? `form-data; name="${p.name}"`
         : `form-data; name="${p.name}"; filename="${p.filename}"`;
-    const type = p.filename === undefined ? '' : `Content-Type: ${p.contentType ?? 'application/octet-stream'}\r\n`;
+    const type =
+      p.filename === undefined ? '' : `Content-Type: ${p.contentType ?? 'application/octet-stream'}\r\n`;
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
     chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data));
     chunks.push(Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat(chunks),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 /** A mid-grey PNG of the given size. */
@@ -114,8 +120,14 @@ export function grayPng(width = 64, height = 48): Promise<Buffer> {
 }
 
 /** Starts like a PNG, then garbage: passes the sniff, fails the header probe. */
-export const CORRUPT_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
-export const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;', 'latin1');
+export const CORRUPT_PNG = Buffer.concat([
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  Buffer.alloc(64, 7),
+]);
+export const GIF = Buffer.from(
+  'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;',
+  'latin1',
+);
 
 /** POST one image to the single endpoint. */
 export async function postImage(
@@ -125,7 +137,12 @@ export async function postImage(
 ) {
   const image = opts.image ?? (await grayPng());
   const form = multipartBody([
-    { name: opts.field ?? 'file', filename: opts.filename ?? 'photo.png', contentType: 'image/png', data: image },
+    {
+      name: opts.field ?? 'file',
+      filename: opts.filename ?? 'photo.png',
+      contentType: 'image/png',
+      data: image,
+    },
   ]);
   return t.app.inject({
     method: 'POST',
@@ -136,7 +153,12 @@ export async function postImage(
 }
 
 /** POST several images to the batch endpoint. */
-export async function postBatch(t: TestApp, key: string, images: Buffer[], query = 'points=[[10,10]]&labels=[1]') {
+export async function postBatch(
+  t: TestApp,
+  key: string,
+  images: Buffer[],
+  query = 'points=[[10,10]]&labels=[1]',
+) {
   const form = multipartBody(
     images.map((data, i) => ({ name: 'files', filename: `img${i}.png`, contentType: 'image/png', data })),
   );

@@ -48,7 +48,10 @@ describe('POST /v1/services/image-segmentation/batch', () => {
     );
     assert.equal(body.results[1].original_width, 40);
     assert.ok(body.results.every((r: { output_url: string }) => r.output_url.includes('/v1/files/')));
-    const sum = body.results.reduce((s: number, r: { processing_time_ms: number }) => s + r.processing_time_ms, 0);
+    const sum = body.results.reduce(
+      (s: number, r: { processing_time_ms: number }) => s + r.processing_time_ms,
+      0,
+    );
     assert.ok(Math.abs(body.total_processing_time_ms - sum) < 0.2);
     assert.equal(t.deps.credits.balance(account.id), 3);
   });
@@ -105,7 +108,11 @@ describe('POST /v1/services/image-segmentation/batch', () => {
   test('413 for more files than allowed, with nothing charged; 400 for none', async () => {
     const { account, key } = t.createCustomer({ credits: 10 });
     const png = await grayPng(8, 8);
-    const res = await postBatch(t, key, Array.from({ length: 7 }, () => png));
+    const res = await postBatch(
+      t,
+      key,
+      Array.from({ length: 7 }, () => png),
+    );
     assert.equal(res.statusCode, 413);
     assert.match(res.json().detail, /At most 6 files/);
     assert.equal(t.deps.credits.balance(account.id), 10);
@@ -126,6 +133,9 @@ describe('POST /v1/services/image-segmentation/batch', () => {
     const body = res.json();
     assert.deepEqual({ ...body, results: null }, { ...posted, results: null });
     assert.notEqual(body.results[0].output_url, posted.results[0].output_url);
-    assert.equal(new URL(body.results[0].output_url).pathname, new URL(posted.results[0].output_url).pathname);
+    assert.equal(
+      new URL(body.results[0].output_url).pathname,
+      new URL(posted.results[0].output_url).pathname,
+    );
   });
 });

@@ -13,11 +13,14 @@ describe('concurrent debits', () => {
   test('300 parallel requests, balance 7: 7 × 200, 293 × 402, ledger sums to the balance', async () => {
     const { account, key } = t.createCustomer({ credits: 7 });
     const image = await grayPng(16, 16);
-    const responses = await Promise.all(Array.from({ length: 300 }, () => postImage(t, key, { image, query: 'box=[1,1,8,8]' })));
+    const responses = await Promise.all(
+      Array.from({ length: 300 }, () => postImage(t, key, { image, query: 'box=[1,1,8,8]' })),
+    );
     const counts = new Map<number, number>();
     for (const r of responses) counts.set(r.statusCode, (counts.get(r.statusCode) ?? 0) + 1);
     assert.deepEqual(Object.fromEntries(counts), { 200: 7, 402: 293 });
-    for (const r of responses.filter((x) => x.statusCode === 402)) assert.equal(r.body, '{"detail":"Insufficient credits"}');
+    for (const r of responses.filter((x) => x.statusCode === 402))
+      assert.equal(r.body, '{"detail":"Insufficient credits"}');
     assert.equal(t.deps.credits.balance(account.id), 0);
     const ledger = t.deps.credits.ledger(account.id, { limit: 1000 });
     assert.equal(

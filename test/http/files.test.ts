@@ -6,12 +6,20 @@ import { createTestApp, postImage, type TestApp } from '../helpers/test-app.js';
 describe('GET /v1/files/:job_id', () => {
   let t: TestApp;
   before(async () => {
-    t = await createTestApp({ env: { MASKD_SIGNED_URL_TTL_SECONDS: '3600', MASKD_FILE_RETENTION_SECONDS: '86400' } });
+    t = await createTestApp({
+      env: { MASKD_SIGNED_URL_TTL_SECONDS: '3600', MASKD_FILE_RETENTION_SECONDS: '86400' },
+    });
   });
   after(() => t.close());
 
   /** A fresh completed job's output URL, as path + query. */
-  async function outputUrl(): Promise<{ path: string; expires: string; sig: string; jobId: string; accountId: string }> {
+  async function outputUrl(): Promise<{
+    path: string;
+    expires: string;
+    sig: string;
+    jobId: string;
+    accountId: string;
+  }> {
     const { account, key } = t.createCustomer();
     const body = (await postImage(t, key)).json();
     const url = new URL(body.result.output_url);

@@ -1,7 +1,7 @@
 /** GET /v1/jobs/:id, async processing (202 → poll), and ownership. */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createStubEngine } from '../../src/engine/index.js';
 import { createTestApp, grayPng, postBatch, postImage, type TestApp } from '../helpers/test-app.js';
 
@@ -35,10 +35,13 @@ describe('jobs', () => {
     });
     assert.equal(res.statusCode, 200);
     const body = res.json();
-    assert.deepEqual({ ...body, result: { ...body.result, output_url: null } }, {
-      ...posted,
-      result: { ...posted.result, output_url: null },
-    });
+    assert.deepEqual(
+      { ...body, result: { ...body.result, output_url: null } },
+      {
+        ...posted,
+        result: { ...posted.result, output_url: null },
+      },
+    );
     assert.notEqual(body.result.output_url, posted.result.output_url);
   });
 
@@ -79,8 +82,16 @@ describe('jobs', () => {
       [`/v1/jobs/${job.job_id}`, '/v1/jobs/00000000-0000-4000-8000-000000000000'],
       [`/v1/batches/${batch.batch_id}`, '/v1/batches/00000000-0000-4000-8000-000000000000'],
     ]) {
-      const theirs = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${other.key}` } });
-      const none = await t.app.inject({ method: 'GET', url: unknown, headers: { authorization: `Bearer ${other.key}` } });
+      const theirs = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: { authorization: `Bearer ${other.key}` },
+      });
+      const none = await t.app.inject({
+        method: 'GET',
+        url: unknown,
+        headers: { authorization: `Bearer ${other.key}` },
+      });
       assert.equal(theirs.statusCode, 404);
       assert.equal(none.statusCode, 404);
       assert.equal(theirs.body, none.body.replace('Batch', theirs.body.includes('Batch') ? 'Batch' : 'Job'));

@@ -14,7 +14,11 @@ describe('operations endpoints', () => {
     assert.deepEqual((await t.app.inject('/healthz')).json(), { status: 'ok' });
     const ready = await t.app.inject('/readyz');
     assert.equal(ready.statusCode, 200);
-    assert.deepEqual(ready.json(), { status: 'ready', checks: { database: true, engine: true }, model: 'stub' });
+    assert.deepEqual(ready.json(), {
+      status: 'ready',
+      checks: { database: true, engine: true },
+      model: 'stub',
+    });
   });
 
   test('metrics expose request counts, latency, inference time and engine stats', async () => {
@@ -30,7 +34,10 @@ describe('operations endpoints', () => {
       text,
       /maskd_http_requests_total\{method="POST",route="\/v1\/services\/image-segmentation",status="200"\} 2/,
     );
-    assert.match(text, /maskd_http_requests_total\{method="POST",route="\/v1\/services\/image-segmentation",status="401"\} 1/);
+    assert.match(
+      text,
+      /maskd_http_requests_total\{method="POST",route="\/v1\/services\/image-segmentation",status="401"\} 1/,
+    );
     assert.match(text, /maskd_http_request_duration_seconds_bucket\{le="0\.005",method="POST"/);
     assert.match(text, /maskd_inference_duration_seconds_count\{cache="miss"\} 1/);
     assert.match(text, /maskd_inference_duration_seconds_count\{cache="hit"\} 1/);
@@ -57,11 +64,26 @@ describe('operations endpoints', () => {
     ]);
     const single = doc.paths['/v1/services/image-segmentation'].post;
     assert.ok(single.requestBody.content['multipart/form-data'].schema.properties.file);
-    assert.deepEqual(
-      Object.keys(single.responses).sort(),
-      ['200', '202', '400', '401', '402', '403', '413', '415', '422', '429', '500', '503'],
-    );
-    assert.deepEqual(single.parameters.map((p: { name: string }) => p.name).sort(), ['async', 'box', 'labels', 'points']);
+    assert.deepEqual(Object.keys(single.responses).sort(), [
+      '200',
+      '202',
+      '400',
+      '401',
+      '402',
+      '403',
+      '413',
+      '415',
+      '422',
+      '429',
+      '500',
+      '503',
+    ]);
+    assert.deepEqual(single.parameters.map((p: { name: string }) => p.name).sort(), [
+      'async',
+      'box',
+      'labels',
+      'points',
+    ]);
     assert.equal(doc.components.securitySchemes.bearerAuth.scheme, 'bearer');
   });
 
@@ -83,7 +105,10 @@ describe('operations endpoints', () => {
       email: 'ada@example.com',
       balance: 12,
       credits_per_image: 1,
-      rate_limits: { single: { requests: 60, window_seconds: 60 }, batch: { requests: 30, window_seconds: 60 } },
+      rate_limits: {
+        single: { requests: 60, window_seconds: 60 },
+        batch: { requests: 30, window_seconds: 60 },
+      },
       created_at: new Date(t.clock.now()).toISOString(),
     });
   });
@@ -97,7 +122,10 @@ describe('operations endpoints', () => {
     try {
       const res = await postImage(t, key);
       assert.equal(res.statusCode, 500);
-      assert.deepEqual(res.json(), { detail: 'Internal server error', request_id: res.headers['x-request-id'] });
+      assert.deepEqual(res.json(), {
+        detail: 'Internal server error',
+        request_id: res.headers['x-request-id'],
+      });
       assert.doesNotMatch(res.body, /secret/);
     } finally {
       t.deps.engine.probe = original;

@@ -44,7 +44,9 @@ describe('real model over HTTP', () => {
     const c = cases.find((x) => x.name === 'davis17c_dog-control__man') ?? cases[0];
     const photo = await readFile(resolve(EVAL_DIR, c.image));
     const { key } = t.createCustomer();
-    const form = multipartBody([{ name: 'file', filename: 'photo.jpg', contentType: 'image/jpeg', data: photo }]);
+    const form = multipartBody([
+      { name: 'file', filename: 'photo.jpg', contentType: 'image/jpeg', data: photo },
+    ]);
     const res = await t.app.inject({
       method: 'POST',
       url: `/v1/services/image-segmentation?box=${JSON.stringify(c.box)}`,

@@ -3,8 +3,8 @@
  * refunded; a `pending` async job (its upload already stored) completes after the restart.
  */
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../src/deps.js';
 import { createStubEngine, type Engine } from '../../src/engine/index.js';
@@ -38,7 +38,11 @@ test('restart: processing → failed + refunded; pending → completed', async (
   const second = await createTestApp({ dataDir: first.dataDir });
   try {
     const get = (id: string) =>
-      second.app.inject({ method: 'GET', url: `/v1/jobs/${id}`, headers: { authorization: `Bearer ${key}` } });
+      second.app.inject({
+        method: 'GET',
+        url: `/v1/jobs/${id}`,
+        headers: { authorization: `Bearer ${key}` },
+      });
     const failed = (await get(interrupted.job_id)).json();
     assert.equal(failed.status, 'failed');
     assert.equal(failed.error, 'Processing was interrupted by a server restart');

@@ -41,7 +41,9 @@ describe('security suite (every authenticated endpoint)', () => {
   after(() => t.close());
 
   const call = (e: Endpoint, authorization?: string) => {
-    const form = e.multipartField ? multipartBody([{ name: e.multipartField, filename: 'a.png', data: png }]) : null;
+    const form = e.multipartField
+      ? multipartBody([{ name: e.multipartField, filename: 'a.png', data: png }])
+      : null;
     return t.app.inject({
       method: e.method,
       url: e.url,
@@ -79,7 +81,10 @@ describe('security suite (every authenticated endpoint)', () => {
   }
 
   test('the key is checked before anything else: a bad key with a bad query is still 401', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/services/image-segmentation?points=[[&async=maybe' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/services/image-segmentation?points=[[&async=maybe',
+    });
     assert.equal(res.statusCode, 401);
   });
 

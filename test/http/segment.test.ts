@@ -38,7 +38,10 @@ describe('POST /v1/services/image-segmentation', () => {
 
   test('200 with exactly the spec job object, and one credit taken', async () => {
     const { account, key } = t.createCustomer({ credits: 2 });
-    const res = await postImage(t, key, { query: 'points=[[10,20],[30,40]]&labels=[1,0]', filename: 'photo.png' });
+    const res = await postImage(t, key, {
+      query: 'points=[[10,20],[30,40]]&labels=[1,0]',
+      filename: 'photo.png',
+    });
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /^application\/json/);
     const body = res.json();
@@ -54,7 +57,10 @@ describe('POST /v1/services/image-segmentation', () => {
     assert.match(r.output_url, /&sig=[A-Za-z0-9_-]{43}$/);
     assert.equal(typeof r.processing_time_ms, 'number');
     assert.equal(r.error, null);
-    assert.deepEqual([r.original_width, r.original_height, r.output_width, r.output_height], [64, 48, 64, 48]);
+    assert.deepEqual(
+      [r.original_width, r.original_height, r.output_width, r.output_height],
+      [64, 48, 64, 48],
+    );
     assert.equal(r.credits_used, 1);
     assert.equal(t.deps.credits.balance(account.id), 1);
   });
@@ -98,7 +104,10 @@ describe('POST /v1/services/image-segmentation', () => {
     const { key } = t.createCustomer();
     const res = await postImage(t, key, { query: 'points=[[100,200' });
     assert.equal(res.statusCode, 422);
-    assert.equal(res.body, '{"detail":[{"loc":["query","points"],"msg":"invalid JSON array","type":"value_error"}]}');
+    assert.equal(
+      res.body,
+      '{"detail":[{"loc":["query","points"],"msg":"invalid JSON array","type":"value_error"}]}',
+    );
     for (const q of ['box=[1,2,3]', 'labels=[1]&points=[[1,2],[3,4]]', 'points=[[-1,5]]', 'box=[5,5,1,1]']) {
       const r = await postImage(t, key, { query: q });
       assert.equal(r.statusCode, 422, q);
@@ -167,8 +176,16 @@ describe('POST /v1/services/image-segmentation', () => {
     const png = await grayPng();
     const good = multipartBody([{ name: 'file', filename: 'a.png', data: png }], 'XyZ');
     const cases: { name: string; headers: Record<string, string>; payload: Buffer | string }[] = [
-      { name: 'truncated', headers: good.headers, payload: good.payload.subarray(0, good.payload.length - 30) },
-      { name: 'wrong boundary', headers: { 'content-type': 'multipart/form-data; boundary=nope' }, payload: good.payload },
+      {
+        name: 'truncated',
+        headers: good.headers,
+        payload: good.payload.subarray(0, good.payload.length - 30),
+      },
+      {
+        name: 'wrong boundary',
+        headers: { 'content-type': 'multipart/form-data; boundary=nope' },
+        payload: good.payload,
+      },
       { name: 'no boundary', headers: { 'content-type': 'multipart/form-data' }, payload: good.payload },
       { name: 'json', headers: { 'content-type': 'application/json' }, payload: '{"file":"x"}' },
       { name: 'bad json', headers: { 'content-type': 'application/json' }, payload: '{' },
@@ -210,9 +227,17 @@ describe('POST /v1/services/image-segmentation', () => {
     const { key } = t.createCustomer();
     const kept = await postImage(t, key);
     assert.match(kept.headers['x-request-id'] as string, /^[0-9a-f-]{36}$/);
-    const mine = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-1234abcd' } });
+    const mine = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-1234abcd' },
+    });
     assert.equal(mine.headers['x-request-id'], 'trace-1234abcd');
-    const junk = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a b\u0001<script>' } });
+    const junk = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'a b\u0001<script>' },
+    });
     assert.notEqual(junk.headers['x-request-id'], 'a b\u0001<script>');
     const missing = await t.app.inject({ method: 'GET', url: '/nope' });
     assert.equal(missing.statusCode, 404);

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFile, existsSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { after, before, describe, test } from 'node:test';
 import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
@@ -36,7 +36,9 @@ const SPEC_EXAMPLES = [
   -F "files=@image2.jpg"`,
 ];
 
-describe('the spec curl examples against a listening server', { skip: !existsSync(CURL) || !existsSync(PHOTO) }, () => {
+describe('the spec curl examples against a listening server', {
+  skip: !existsSync(CURL) || !existsSync(PHOTO),
+}, () => {
   let t: TestApp;
   let origin: string;
   let key: string;
@@ -69,7 +71,11 @@ describe('the spec curl examples against a listening server', { skip: !existsSyn
     assert.equal(job.result.credits_used, 1);
     // …and the mask downloads with curl too.
     const url = new URL(job.result.output_url);
-    const { stdout } = await run(CURL, ['-s', '-o', 'mask.png', '-w', '%{http_code} %{content_type}', origin + url.pathname + url.search], { cwd });
+    const { stdout } = await run(
+      CURL,
+      ['-s', '-o', 'mask.png', '-w', '%{http_code} %{content_type}', origin + url.pathname + url.search],
+      { cwd },
+    );
     assert.equal(stdout, '200 image/png');
   });
 
@@ -83,7 +89,10 @@ describe('the spec curl examples against a listening server', { skip: !existsSyn
     const { status, body } = await curl(SPEC_EXAMPLES[2]);
     assert.equal(status, 200, body);
     const batch = JSON.parse(body);
-    assert.deepEqual([batch.total_files, batch.completed, batch.failed, batch.total_credits_used], [2, 2, 0, 2]);
+    assert.deepEqual(
+      [batch.total_files, batch.completed, batch.failed, batch.total_credits_used],
+      [2, 2, 0, 2],
+    );
     assert.deepEqual(
       batch.results.map((r: { input_filename: string }) => r.input_filename),
       ['image1.jpg', 'image2.jpg'],
@@ -95,11 +104,19 @@ describe('the spec curl examples against a listening server', { skip: !existsSyn
     try {
       const smallOrigin = await small.app.listen({ port: 0, host: '127.0.0.1' });
       const { key: k } = small.createCustomer();
-      const { stdout } = await run(
-        CURL,
-        ['-g', '-s', '-w', '\n%{http_code}', '-X', 'POST', `${smallOrigin}/v1/services/image-segmentation?box=[1,1,5,5]`,
-          '-H', `Authorization: Bearer ${k}`, '-F', `file=@${PHOTO}`],
-      );
+      const { stdout } = await run(CURL, [
+        '-g',
+        '-s',
+        '-w',
+        '\n%{http_code}',
+        '-X',
+        'POST',
+        `${smallOrigin}/v1/services/image-segmentation?box=[1,1,5,5]`,
+        '-H',
+        `Authorization: Bearer ${k}`,
+        '-F',
+        `file=@${PHOTO}`,
+      ]);
       const cut = stdout.lastIndexOf('\n');
       assert.equal(stdout.slice(cut + 1), '413');
       assert.match(stdout.slice(0, cut), /maximum size/);

@@ -15,10 +15,18 @@ describe('account services', () => {
   after(() => f.close());
 
   test('migrations are recorded once and re-opening applies nothing twice', () => {
-    const ids = (f.db.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: number }[]).map((r) => r.id);
-    assert.deepEqual(ids, MIGRATIONS.map((m) => m.id));
+    const ids = (f.db.prepare('SELECT id FROM schema_migrations ORDER BY id').all() as { id: number }[]).map(
+      (r) => r.id,
+    );
+    assert.deepEqual(
+      ids,
+      MIGRATIONS.map((m) => m.id),
+    );
     const again = openDatabase(f.db.name);
-    assert.equal((again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n, ids.length);
+    assert.equal(
+      (again.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n,
+      ids.length,
+    );
     again.close();
   });
 
@@ -26,8 +34,14 @@ describe('account services', () => {
     const a = f.accounts.create({ email: ' Grace@Example.COM ' });
     assert.equal(a.email, 'grace@example.com');
     assert.equal(a.balance, 0);
-    assert.throws(() => f.accounts.create({ email: 'grace@example.com' }), (e: AppError) => e.code === 'conflict');
-    assert.throws(() => f.accounts.create({ email: 'nope' }), (e: AppError) => e.code === 'validation');
+    assert.throws(
+      () => f.accounts.create({ email: 'grace@example.com' }),
+      (e: AppError) => e.code === 'conflict',
+    );
+    assert.throws(
+      () => f.accounts.create({ email: 'nope' }),
+      (e: AppError) => e.code === 'validation',
+    );
     assert.equal(f.accounts.getByEmail('GRACE@example.com')?.id, a.id);
   });
 
@@ -48,14 +62,21 @@ describe('account services', () => {
   });
 
   test('revokeByPrefix: unknown → not_found', () => {
-    assert.throws(() => f.apiKeys.revokeByPrefix('sk-live-zzzzzzzz'), (e: AppError) => e.code === 'not_found');
+    assert.throws(
+      () => f.apiKeys.revokeByPrefix('sk-live-zzzzzzzz'),
+      (e: AppError) => e.code === 'not_found',
+    );
   });
 
   test('credits: guarded debit, refunds as new rows, ledger pages newest first', () => {
     const acct = f.accounts.create({ email: 'credits@example.com' });
     f.credits.grant(acct.id, 3, 'welcome');
     assert.ok(f.credits.debit(acct.id, 2, { jobId: 'j1' }));
-    assert.equal(f.credits.debit(acct.id, 2, { jobId: 'j2' }), null, 'never below zero, even for multi-credit debits');
+    assert.equal(
+      f.credits.debit(acct.id, 2, { jobId: 'j2' }),
+      null,
+      'never below zero, even for multi-credit debits',
+    );
     assert.equal(f.credits.balance(acct.id), 1);
     f.credits.refund(acct.id, 2, { jobId: 'j1' });
     assert.equal(f.credits.balance(acct.id), 3);
@@ -68,9 +89,18 @@ describe('account services', () => {
       ],
     );
     const page2 = f.credits.ledger(acct.id, { limit: 2, beforeId: page1[1].id });
-    assert.deepEqual(page2.map((e) => [e.kind, e.note]), [['grant', 'welcome']]);
-    assert.throws(() => f.credits.grant(acct.id, 0), (e: AppError) => e instanceof AppError && e.code === 'validation');
-    assert.throws(() => f.credits.grant('missing', 5), (e: AppError) => e.code === 'not_found');
+    assert.deepEqual(
+      page2.map((e) => [e.kind, e.note]),
+      [['grant', 'welcome']],
+    );
+    assert.throws(
+      () => f.credits.grant(acct.id, 0),
+      (e: AppError) => e instanceof AppError && e.code === 'validation',
+    );
+    assert.throws(
+      () => f.credits.grant('missing', 5),
+      (e: AppError) => e.code === 'not_found',
+    );
   });
 
   test('the balance cannot go negative even by a direct write (CHECK constraint)', () => {

@@ -16,7 +16,12 @@ describe('memory rate limiter', () => {
     assert.deepEqual(await limiter.limit('a'), { allowed: false, limit: 3, remaining: 0, resetAt });
     assert.equal((await limiter.limit('b')).allowed, true);
     clock.set(resetAt);
-    assert.deepEqual(await limiter.limit('a'), { allowed: true, limit: 3, remaining: 2, resetAt: resetAt + 60_000 });
+    assert.deepEqual(await limiter.limit('a'), {
+      allowed: true,
+      limit: 3,
+      remaining: 2,
+      resetAt: resetAt + 60_000,
+    });
   });
 });
 

@@ -48,7 +48,10 @@ describe('web sign-up and sign-in', () => {
       assert.match(cookieLine(res, 'maskd_session') ?? '', /; Secure/);
       // Without trustProxy the header is ignored: no Secure cookie the browser would drop on http.
       const plain = new WebAgent(t.app, { headers: { 'x-forwarded-proto': 'https' } });
-      assert.doesNotMatch(cookieLine(await plain.signUp('plain@example.com'), 'maskd_session') ?? '', /Secure/);
+      assert.doesNotMatch(
+        cookieLine(await plain.signUp('plain@example.com'), 'maskd_session') ?? '',
+        /Secure/,
+      );
     } finally {
       await secure.close();
     }
@@ -119,13 +122,19 @@ describe('web sign-up and sign-in', () => {
   });
 
   it('has no sign-up when the operator disabled it, but sign-in still works', async () => {
-    const closed = await createTestApp({ overrides: { scrypt: TEST_SCRYPT }, env: { MASKD_SIGNUP_ENABLED: 'false' } });
+    const closed = await createTestApp({
+      overrides: { scrypt: TEST_SCRYPT },
+      env: { MASKD_SIGNUP_ENABLED: 'false' },
+    });
     try {
       const a = new WebAgent(closed.app);
       assert.equal((await a.get('/account/sign-up')).statusCode, 404);
       const page = await a.get('/account/sign-in');
       assert.doesNotMatch(page.body, /sign-up/);
-      assert.equal((await a.post('/account/sign-up', { email: 'x@example.com', password: 'long enough' })).statusCode, 404);
+      assert.equal(
+        (await a.post('/account/sign-up', { email: 'x@example.com', password: 'long enough' })).statusCode,
+        404,
+      );
       // An operator-made account with a password (what `maskd accounts set-password` does).
       const hash = await closed.deps.web.passwords.hash('operator given');
       closed.deps.accounts.create({ email: 'op@example.com', passwordHash: hash });
@@ -141,14 +150,23 @@ describe('web sign-up and sign-in', () => {
     const id = t.deps.accounts.getByEmail('soon-disabled@example.com')?.id ?? '';
     t.deps.accounts.setDisabled(id, true);
     assert.equal((await a.get('/account')).statusCode, 303, 'the live session stops working');
-    assert.equal((await new WebAgent(t.app).signIn('soon-disabled@example.com', 'password123')).statusCode, 403);
+    assert.equal(
+      (await new WebAgent(t.app).signIn('soon-disabled@example.com', 'password123')).statusCode,
+      403,
+    );
   });
 
   it('keeps sign-up errors on the form', async () => {
     const a = new WebAgent(t.app);
     await a.get('/account/sign-up');
-    assert.equal((await a.post('/account/sign-up', { email: 'short@example.com', password: 'short' })).statusCode, 422);
-    assert.equal((await a.post('/account/sign-up', { email: 'not-an-email', password: 'long enough' })).statusCode, 422);
+    assert.equal(
+      (await a.post('/account/sign-up', { email: 'short@example.com', password: 'short' })).statusCode,
+      422,
+    );
+    assert.equal(
+      (await a.post('/account/sign-up', { email: 'not-an-email', password: 'long enough' })).statusCode,
+      422,
+    );
     await new WebAgent(t.app).signUp('taken@example.com');
     const dup = await a.post('/account/sign-up', { email: 'taken@example.com', password: 'long enough' });
     assert.equal(dup.statusCode, 409);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, multipartBody, grayPng, postImage, type TestApp } from '../helpers/test-app.js';
+import { createTestApp, grayPng, multipartBody, postImage, type TestApp } from '../helpers/test-app.js';
 import { TEST_SCRYPT, WebAgent } from './web-agent.js';
 
 const HOSTILE = `<img src=x onerror="alert(1)">'"&`;
@@ -103,7 +103,10 @@ describe('account pages', () => {
     const user = await member('topup@example.com');
     const res = await user.a.post('/account/top-up', { credits: '250' });
     assert.equal(res.headers.location, '/account/credits?notice=top-up-requested');
-    assert.equal((await user.a.post('/account/top-up', { credits: '-3' })).headers.location, '/account/credits?notice=top-up-invalid');
+    assert.equal(
+      (await user.a.post('/account/top-up', { credits: '-3' })).headers.location,
+      '/account/credits?notice=top-up-invalid',
+    );
     assert.equal(t.deps.credits.balance(user.id), 0, 'nothing granted while pending');
     const page = (await user.a.get('/account/credits')).body;
     assert.match(page, /250 credits,\s*<span class="status status-pending">pending/);
@@ -126,7 +129,10 @@ describe('account pages', () => {
     t.deps.accounts.setAdmin(admin.id, true);
     const target = await member('target@example.com');
     await admin.a.get('/account/admin');
-    assert.equal((await admin.a.post(`/account/admin/accounts/${target.id}/grant`, { credits: '7' })).statusCode, 303);
+    assert.equal(
+      (await admin.a.post(`/account/admin/accounts/${target.id}/grant`, { credits: '7' })).statusCode,
+      303,
+    );
     assert.equal(t.deps.credits.balance(target.id), 7);
     await admin.a.post(`/account/admin/accounts/${target.id}/disable`);
     assert.notEqual(t.deps.accounts.get(target.id)?.disabledAt, null);
@@ -138,7 +144,12 @@ describe('account pages', () => {
     const { a, id } = await member('plain@example.com');
     assert.equal((await a.get('/account/admin')).statusCode, 404);
     assert.doesNotMatch((await a.get('/account')).body, /href="\/account\/admin"/);
-    for (const path of [`accounts/${id}/grant`, `accounts/${id}/disable`, 'top-ups/x/approve', 'top-ups/x/reject']) {
+    for (const path of [
+      `accounts/${id}/grant`,
+      `accounts/${id}/disable`,
+      'top-ups/x/approve',
+      'top-ups/x/reject',
+    ]) {
       const res = await a.post(`/account/admin/${path}`, { credits: '1000' });
       assert.equal(res.statusCode, 404, path);
     }
@@ -150,7 +161,9 @@ describe('account pages', () => {
     const page = await a.get('/playground');
     assert.equal(page.statusCode, 200);
     const token = /data-csrf="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const form = multipartBody([{ name: 'file', filename: 'p.png', contentType: 'image/png', data: await grayPng() }]);
+    const form = multipartBody([
+      { name: 'file', filename: 'p.png', contentType: 'image/png', data: await grayPng() },
+    ]);
     const call = (headers: Record<string, string>) =>
       t.app.inject({
         method: 'POST',
@@ -172,7 +185,10 @@ describe('account pages', () => {
     assert.match(css.headers['content-type'] as string, /^text\/css/);
     const js = await t.app.inject({ url: '/static/playground.js' });
     assert.match(js.headers['content-type'] as string, /^text\/javascript/);
-    const again = await t.app.inject({ url: '/static/maskd.css', headers: { 'if-none-match': css.headers.etag as string } });
+    const again = await t.app.inject({
+      url: '/static/maskd.css',
+      headers: { 'if-none-match': css.headers.etag as string },
+    });
     assert.equal(again.statusCode, 304);
     assert.equal((await t.app.inject({ url: '/static/..%2Fpackage.json' })).statusCode, 404);
     assert.equal((await t.app.inject({ url: '/static/nope.js' })).statusCode, 404);

@@ -69,7 +69,11 @@ describe('session service', () => {
   });
 
   it('ends one session, or all of an account', () => {
-    const sessions = createSessionService({ store: createMemorySessionStore(), clock: new ManualClock(), random: cryptoRandom });
+    const sessions = createSessionService({
+      store: createMemorySessionStore(),
+      clock: new ManualClock(),
+      random: cryptoRandom,
+    });
     const a = sessions.start('a').token;
     const b = sessions.start('a').token;
     const c = sessions.start('c').token;
@@ -82,7 +86,11 @@ describe('session service', () => {
   });
 
   it('ignores malformed tokens without a lookup', () => {
-    const sessions = createSessionService({ store: createMemorySessionStore(), clock: new ManualClock(), random: cryptoRandom });
+    const sessions = createSessionService({
+      store: createMemorySessionStore(),
+      clock: new ManualClock(),
+      random: cryptoRandom,
+    });
     assert.equal(sessions.resolve('x'), null);
     assert.equal(sessions.resolve(undefined), null);
   });
@@ -112,7 +120,10 @@ describe('sealed flash', () => {
 
 describe('cookies', () => {
   it('always sets HttpOnly and SameSite=Lax, Secure when asked', () => {
-    assert.equal(serializeCookie('a', 'b c', { maxAgeSeconds: 10, secure: false }), 'a=b%20c; Path=/; HttpOnly; SameSite=Lax; Max-Age=10');
+    assert.equal(
+      serializeCookie('a', 'b c', { maxAgeSeconds: 10, secure: false }),
+      'a=b%20c; Path=/; HttpOnly; SameSite=Lax; Max-Age=10',
+    );
     assert.match(serializeCookie('a', 'b', { maxAgeSeconds: 0, secure: true }), /; Max-Age=0; Secure$/);
   });
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { decodeImage } from '../../src/engine/image-codec.js';
-import { EVAL_DEV, REPO_ROOT } from '../cli/run-cli.js';
 import type { PlaygroundDebug } from '../../src/web/client/playground-debug.js';
+import { EVAL_DEV, REPO_ROOT } from '../cli/run-cli.js';
 import { type BrowserServer, startBrowserServer } from './browser-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -67,7 +67,10 @@ describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      acceptDownloads: true,
+    });
     page = await context.newPage();
     page.on('dialog', (d) => void d.accept());
   });
@@ -80,7 +83,10 @@ describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
   async function at(x: number, y: number): Promise<{ x: number; y: number }> {
     const box = await page.locator('[data-pg=canvas]').boundingBox();
     assert.ok(box);
-    return { x: box.x + ((x + 0.5) * box.width) / lioness.width, y: box.y + ((y + 0.5) * box.height) / lioness.height };
+    return {
+      x: box.x + ((x + 0.5) * box.width) / lioness.width,
+      y: box.y + ((y + 0.5) * box.height) / lioness.height,
+    };
   }
 
   /** What the playground exposes for tests (expressions are strings: this file has no DOM types). */
@@ -151,7 +157,11 @@ describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
     );
     const served = await maskBits((await server.deps.jobs.getMask(first.jobId)) as Buffer);
     const servedCount = served.bits.reduce((a, b) => a + b, 0);
-    assert.equal(first.debug.lastMask?.selectedPixels, servedCount, 'the page drew exactly the mask the API returned');
+    assert.equal(
+      first.debug.lastMask?.selectedPixels,
+      servedCount,
+      'the page drew exactly the mask the API returned',
+    );
     const clickIou = iou(served.bits, gt.bits);
     assert.ok(clickIou > 0.8, `click IoU ${clickIou.toFixed(3)}`);
     await page.screenshot({ path: join(ARTIFACTS, 'playground-click.png') });
@@ -172,7 +182,10 @@ describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
     const boxMask = await maskBits((await server.deps.jobs.getMask(boxed.jobId)) as Buffer);
     const boxIou = iou(boxMask.bits, gt.bits);
     assert.ok(boxIou > 0.75, `box IoU ${boxIou.toFixed(3)}`);
-    assert.ok((boxed.debug.lastProcessingMs ?? Infinity) < 1000, `cached decode took ${boxed.debug.lastProcessingMs} ms`);
+    assert.ok(
+      (boxed.debug.lastProcessingMs ?? Infinity) < 1000,
+      `cached decode took ${boxed.debug.lastProcessingMs} ms`,
+    );
     const curl = (await page.textContent('[data-pg=curl]')) ?? '';
     assert.match(curl, new RegExp(`box=\\[${x1},${y1},${x2},${y2}\\]`));
     assert.match(curl, /-F "file=@davis17c_lions\.jpg"/);
@@ -181,7 +194,10 @@ describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
     await page.mouse.click(click.x, click.y);
     const combined = await nextMask(boxed.debug.responses ?? 0);
     assert.ok((combined.debug.lastMask?.selectedPixels ?? 0) > 0);
-    assert.match((await page.textContent('[data-pg=curl]')) ?? '', /points=\[\[\d+,\d+\]\]&labels=\[1\]&box=/);
+    assert.match(
+      (await page.textContent('[data-pg=curl]')) ?? '',
+      /points=\[\[\d+,\d+\]\]&labels=\[1\]&box=/,
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'playground-box.png') });
     await page.screenshot({ path: join(DOCS, 'playground.png') });
   });
@@ -223,7 +239,10 @@ describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
     const rows = page.locator('table[data-ledger] tbody tr');
     assert.ok((await rows.count()) >= debits.length);
     assert.match((await rows.first().textContent()) ?? '', /−1/);
-    assert.match((await page.textContent('[data-balance]')) ?? '', new RegExp(String(server.deps.credits.balance(accountId))));
+    assert.match(
+      (await page.textContent('[data-balance]')) ?? '',
+      new RegExp(String(server.deps.credits.balance(accountId))),
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'credits.png'), fullPage: true });
     await page.goto(`${server.url}/account/usage`);
     assert.ok((await page.locator('table[data-jobs] a:has-text("mask")').count()) >= 1);

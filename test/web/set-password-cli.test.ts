@@ -10,7 +10,12 @@ import { TEST_SCRYPT, WebAgent } from './web-agent.js';
 
 function sink() {
   let text = '';
-  return { write: (s: string) => (text += s), get text() { return text; } };
+  return {
+    write: (s: string) => (text += s),
+    get text() {
+      return text;
+    },
+  };
 }
 
 describe('maskd set-password', () => {
@@ -36,17 +41,29 @@ describe('maskd set-password', () => {
   it('creates an account that can sign in with sign-up disabled, and changes its password', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'maskd-setpw-'));
     dirs.push(dataDir);
-    const created = await run(dataDir, ['--email', 'ops@example.com', '--password-stdin', '--create', '--admin'], 'first password\n');
+    const created = await run(
+      dataDir,
+      ['--email', 'ops@example.com', '--password-stdin', '--create', '--admin'],
+      'first password\n',
+    );
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /created ops@example.com \(admin\)/);
 
-    const t = await createTestApp({ dataDir, overrides: { scrypt: TEST_SCRYPT }, env: { MASKD_SIGNUP_ENABLED: 'false' } });
+    const t = await createTestApp({
+      dataDir,
+      overrides: { scrypt: TEST_SCRYPT },
+      env: { MASKD_SIGNUP_ENABLED: 'false' },
+    });
     try {
       const a = new WebAgent(t.app);
       assert.equal((await a.signIn('ops@example.com', 'first password')).statusCode, 303);
       assert.equal((await a.get('/account/admin')).statusCode, 200);
 
-      const changed = await run(dataDir, ['--email', 'ops@example.com', '--password-stdin'], 'second password');
+      const changed = await run(
+        dataDir,
+        ['--email', 'ops@example.com', '--password-stdin'],
+        'second password',
+      );
       assert.equal(changed.code, 0, changed.stderr);
       assert.equal((await a.get('/account')).statusCode, 303, 'existing sessions were signed out');
       assert.equal((await new WebAgent(t.app).signIn('ops@example.com', 'first password')).statusCode, 401);
@@ -59,8 +76,14 @@ describe('maskd set-password', () => {
   it('refuses a missing account without --create, a short password, and a password on argv', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'maskd-setpw-'));
     dirs.push(dataDir);
-    assert.equal((await run(dataDir, ['--email', 'x@example.com', '--password-stdin'], 'long enough pw')).code, 1);
-    assert.equal((await run(dataDir, ['--email', 'x@example.com', '--password-stdin', '--create'], 'short')).code, 2);
+    assert.equal(
+      (await run(dataDir, ['--email', 'x@example.com', '--password-stdin'], 'long enough pw')).code,
+      1,
+    );
+    assert.equal(
+      (await run(dataDir, ['--email', 'x@example.com', '--password-stdin', '--create'], 'short')).code,
+      2,
+    );
     assert.equal((await run(dataDir, ['--email', 'x@example.com', '--password', 'oops'], '')).code, 2);
   });
 });

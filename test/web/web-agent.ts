@@ -49,7 +49,9 @@ export class WebAgent {
       if (/Max-Age=0/i.test(line)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    const token = res.headers['content-type']?.toString().startsWith('text/html') ? csrfFrom(res.body) : undefined;
+    const token = res.headers['content-type']?.toString().startsWith('text/html')
+      ? csrfFrom(res.body)
+      : undefined;
     if (token) this.csrf = token;
     this.last = res;
     return res;

@@ -20,6 +20,7 @@ export const getBatchRoute: RouteModule = (app, { deps, authenticate }) => {
       },
       onRequest: [authenticate],
     },
-    async (request) => toBatchBody(deps.jobs.getBatch(accountOf(request).id, request.params.batch_id), deps.signer),
+    async (request) =>
+      toBatchBody(deps.jobs.getBatch(accountOf(request).id, request.params.batch_id), deps.signer),
   );
 };

@@ -25,9 +25,11 @@ export const healthRoute: RouteModule = (app, { deps }) => {
       const database = probe(() => deps.db.prepare('SELECT 1').get() !== undefined);
       const engine = probe(() => typeof deps.engine.stats().queueDepth === 'number');
       const ok = database && engine;
-      return reply
-        .code(ok ? 200 : 503)
-        .send({ status: ok ? 'ready' : 'unavailable', checks: { database, engine }, model: engine ? deps.engine.modelId : null });
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ready' : 'unavailable',
+        checks: { database, engine },
+        model: engine ? deps.engine.modelId : null,
+      });
     },
   );
 };

@@ -8,8 +8,8 @@
  */
 import { curlCommand } from './curl-command.js';
 import { keyAction } from './keyboard-actions.js';
-import type { PlaygroundDebug } from './playground-debug.js';
 import { cutOut, type DecodedMask, decodeMask, overlayCanvas } from './mask-image.js';
+import type { PlaygroundDebug } from './playground-debug.js';
 import {
   addPoint,
   type Box,
