@@ -12,15 +12,23 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.js';
 import type { App, RouteContext } from './http/app-type.js';
 import { createAuthenticate } from './http/authenticate.js';
-import { installErrorHandling } from './http/error-mapping.js';
+import {
+  createClientErrorHandler,
+  frameworkErrorHandler,
+  installErrorHandling,
+} from './http/error-mapping.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createRateLimitHook } from './http/rate-limit-hook.js';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './http/request-id.js';
 import { ROUTES } from './http/routes.js';
+import { randomUuid } from './random/random-source.js';
 import { registerWebRoutes } from './web/register-web-routes.js';
 
 /** JSON bodies are never large here; uploads are multipart and have their own limits. */
 const JSON_BODY_LIMIT = 1024 * 1024;
+/** Node's default (30 s) between request/headers timeout checks would let a slow client overstay by that much. */
+const MAX_TIMEOUT_CHECK_MS = 30_000;
+const MIN_TIMEOUT_CHECK_MS = 100;
 
 export async function buildApp(deps: Deps): Promise<App> {
   const { config } = deps;
@@ -31,6 +39,16 @@ export async function buildApp(deps: Deps): Promise<App> {
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: config.server.trustProxy,
     return503OnClosing: true,
+    // server.ts sets the timeouts themselves; how often Node checks them can only be set here.
+    http: {
+      connectionsCheckingInterval: Math.min(
+        MAX_TIMEOUT_CHECK_MS,
+        Math.max(MIN_TIMEOUT_CHECK_MS, Math.floor(config.server.requestTimeoutMs / 4)),
+      ),
+    },
+    // Errors before routing and below HTTP still answer `{"detail": …}` with an X-Request-Id.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler: createClientErrorHandler(() => randomUuid(deps.random)),
     ajv: {
       customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false },
     },

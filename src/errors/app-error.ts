@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'no_file', // 400: the request carried no image
   'no_prompt', // 400: neither points nor box
   'undecodable_image', // 400: bytes claim a supported type but do not decode
+  'malformed_body', // 400: a request body that cannot be parsed, or two files where one is expected
   'unauthorized', // 401: missing, unknown or revoked key / session
   'insufficient_credits', // 402
   'forbidden', // 403: bad or expired signature, CSRF failure, disabled account

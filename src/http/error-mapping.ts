@@ -4,13 +4,27 @@
  *   422  {"detail": [{"loc": ["query", "points"], "msg": "…", "type": "value_error"}]}
  *   500  {"detail": "Internal server error", "request_id": "…"} — the cause goes only to the log.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AppError, type ErrorCode, isAppError } from '../errors/app-error.js';
+import { REQUEST_ID_HEADER } from './request-id.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Set on routes that take a multipart upload in this field: a body of another content type
+     * is then the spec's 400 "no file provided", not a bare 415 that reads like "unsupported image".
+     */
+    uploadField?: string;
+  }
+}
 
 const STATUS: Record<ErrorCode, number> = {
   no_file: 400,
   no_prompt: 400,
   undecodable_image: 400,
+  malformed_body: 400,
   unauthorized: 401,
   insufficient_credits: 402,
   forbidden: 403,
@@ -94,17 +108,87 @@ export function errorReply(err: unknown, requestId: string): ErrorReply {
   return internalReply(requestId);
 }
 
+const NOT_FOUND = { detail: 'Not Found' };
+
+/** Fastify's content-type refusals, which on an upload route mean "the image is not where we look". */
+const NOT_MULTIPART = new Set(['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'FST_ERR_CTP_EMPTY_TYPE']);
+
+function routeErrorReply(err: unknown, request: FastifyRequest): ErrorReply {
+  const field = request.routeOptions.config?.uploadField;
+  if (field && NOT_MULTIPART.has((err as FastifyError)?.code)) {
+    return {
+      status: 400,
+      headers: {},
+      body: { detail: `No file provided: send the image as multipart/form-data in the field "${field}"` },
+    };
+  }
+  return errorReply(err, request.id);
+}
+
+/**
+ * Errors Fastify raises before routing (`frameworkErrors`): a URL that does not decode is a 400;
+ * a path parameter over `maxParamLength` can name no job, so it is the same 404 as any unknown id.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  let r: ErrorReply;
+  if (err.code === 'FST_ERR_BAD_URL') r = { status: 400, headers: {}, body: { detail: 'Malformed URL' } };
+  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') r = { status: 404, headers: {}, body: NOT_FOUND };
+  else {
+    request.log.error({ err }, 'request failed before routing');
+    r = internalReply(request.id);
+  }
+  return reply.code(r.status).header(REQUEST_ID_HEADER, request.id).headers(r.headers).send(r.body);
+}
+
+/**
+ * Node's HTTP parser refusals (`clientErrorHandler`): a bad request line or framing (a
+ * Content-Length that lies, broken chunking), headers over the size limit, or a request that
+ * did not arrive within the request timeout. No Fastify request exists yet, so the answer is
+ * written to the socket directly, in the same `{"detail": …}` shape and with a request id.
+ */
+export function createClientErrorHandler(newRequestId: () => string) {
+  return function clientErrorHandler(
+    this: FastifyInstance,
+    err: Error & { code?: string },
+    socket: Socket,
+  ): void {
+    // A reset connection has nobody left to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, detail] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request timeout']
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request header fields too large']
+          : [400, 'Malformed HTTP request'];
+    const id = newRequestId();
+    this.log.info({ reqId: id, code: err.code, status }, 'client error');
+    if (socket.writable) {
+      const body = JSON.stringify({ detail });
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+          'Content-Type: application/json; charset=utf-8\r\n' +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+          `X-Request-Id: ${id}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  };
+}
+
 /** Installs the error and not-found handlers. 5xx causes are logged with the request id. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err, request, reply) => {
-    const r = errorReply(err, request.id);
+    const r = routeErrorReply(err, request);
     if (r.status >= 500) request.log.error({ err }, 'request failed');
     else
       request.log.info(
         { code: isAppError(err) ? err.code : (err as FastifyError).code, status: r.status },
         'request refused',
       );
-    return reply.code(r.status).headers(r.headers).send(r.body);
+    // The onRequest hook has set it already, unless the error came before that hook ran.
+    return reply.code(r.status).header(REQUEST_ID_HEADER, request.id).headers(r.headers).send(r.body);
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).header(REQUEST_ID_HEADER, request.id).send(NOT_FOUND),
+  );
 }

@@ -10,26 +10,42 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import type { Upload } from '../jobs/job-types.js';
 
 const FIELD_LIMITS = { fields: 20, fieldSize: 64 * 1024, headerPairs: 100 };
+/** File parts the single endpoint tolerates in all (the one it wants plus a few it ignores). */
+const SINGLE_MAX_FILE_PARTS = 5;
 
-/** The first file in field `field`; other parts are skipped. @throws no_file, file_too_large. */
+/**
+ * The one file in field `field`. Other parts are drained and ignored; the body is read to its end
+ * so a second file in `field` is refused rather than silently dropped.
+ * @throws no_file, malformed_body (two files, unparseable body), file_too_large.
+ */
 export async function readSingleUpload(
   request: FastifyRequest,
   field: string,
   maxBytes: number,
 ): Promise<Upload> {
+  let upload: Upload | null = null;
   try {
-    const parts = request.parts({ limits: { ...FIELD_LIMITS, fileSize: maxBytes, files: 5, parts: 30 } });
+    const parts = request.parts({
+      limits: { ...FIELD_LIMITS, fileSize: maxBytes, files: SINGLE_MAX_FILE_PARTS, parts: 30 },
+    });
     for await (const part of parts) {
       if (part.type !== 'file') continue;
       if (part.fieldname !== field) {
         part.file.resume(); // drain and ignore
         continue;
       }
-      return await toUpload(part, maxBytes);
+      if (upload !== null) {
+        part.file.resume();
+        throw new AppError('malformed_body', `Send exactly one file in the multipart field "${field}"`, {
+          field,
+        });
+      }
+      upload = await toUpload(part, maxBytes);
     }
   } catch (err) {
     throw translate(err, maxBytes);
   }
+  if (upload !== null) return upload;
   throw new AppError('no_file', `No file provided: send the image in the multipart field "${field}"`, {
     field,
   });
@@ -79,6 +95,7 @@ const tooLarge = (maxBytes: number) =>
     field: 'file',
   });
 
+/** `maxFiles`: the batch limit; undefined for the single endpoint. */
 function translate(err: unknown, maxBytes: number, maxFiles?: number): unknown {
   if (isAppError(err)) return err;
   switch ((err as { code?: string }).code) {
@@ -86,7 +103,11 @@ function translate(err: unknown, maxBytes: number, maxFiles?: number): unknown {
       return tooLarge(maxBytes);
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
-      return new AppError('too_many_files', `At most ${maxFiles ?? 1} files per request`, { field: 'files' });
+      return maxFiles === undefined
+        ? new AppError('malformed_body', 'Too many parts: send one image in the multipart field "file"', {
+            field: 'file',
+          })
+        : new AppError('too_many_files', `At most ${maxFiles} files per batch`, { field: 'files' });
     case 'FST_FIELDS_LIMIT':
       return new AppError('file_too_large', 'Too many form fields', { field: 'body' });
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
@@ -95,7 +116,12 @@ function translate(err: unknown, maxBytes: number, maxFiles?: number): unknown {
       });
     default:
       // busboy's "Unexpected end of form", "Malformed part header", a premature close, …
-      return new AppError('no_file', 'Malformed multipart/form-data body', { field: 'file' }, { cause: err });
+      return new AppError(
+        'malformed_body',
+        'Malformed multipart/form-data body',
+        { field: 'file' },
+        { cause: err },
+      );
   }
 }
 

@@ -64,7 +64,9 @@ export const SegmentQuery = Type.Object({
   box: Type.Optional(
     Type.String({ description: 'Bounding box as JSON [x1,y1,x2,y2], e.g. [10,20,300,400]' }),
   ),
-  async: Type.Boolean({ default: false, description: 'Answer 202 at once and process in the background' }),
+  async: Type.Optional(
+    Type.Boolean({ default: false, description: 'Answer 202 at once and process in the background' }),
+  ),
 });
 export type SegmentQuery = Static<typeof SegmentQuery>;
 

@@ -142,7 +142,14 @@ export function builtinDownloads(): DownloadableModel[] {
 export interface ModelRegistry {
   readonly models: readonly KnownModel[];
   find(name: string): KnownModel | undefined;
+  /**
+   * `find`, else the one model whose name matches ignoring case and "-" vs "_", so
+   * `sam2-hiera-small` (as people write it) finds `sam2_hiera_small` (as the files are named).
+   */
+  findLoose(name: string): KnownModel | undefined;
 }
+
+const looseName = (name: string) => name.toLowerCase().replaceAll('-', '_');
 
 /**
  * The bundled model, the built-in downloads, then `extra` (from a registry file), a later entry
@@ -160,7 +167,16 @@ export function createRegistry(
     if (m.name !== bundled.name) byName.set(m.name, m);
   }
   const models = Object.freeze([...byName.values()]);
-  return { models, find: (name) => byName.get(name) };
+  return {
+    models,
+    find: (name) => byName.get(name),
+    findLoose(name) {
+      const exact = byName.get(name);
+      if (exact !== undefined) return exact;
+      const matches = models.filter((m) => looseName(m.name) === looseName(name));
+      return matches.length === 1 ? matches[0] : undefined;
+    },
+  };
 }
 
 /** Files with no published sha256 cannot be verified; pull refuses them. */

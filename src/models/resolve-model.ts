@@ -42,6 +42,9 @@ export async function resolveModel(
       decoderPath: installed.decoderPath,
     };
   }
+  // `--model sam2-hiera-small` means `sam2_hiera_small`; an exact name (above) always wins.
+  const loose = known === undefined ? registry.findLoose(name) : undefined;
+  if (loose !== undefined) return resolveModel(loose.name, modelsDir, registry);
   if (known !== undefined) {
     throw new AppError(
       'model_unavailable',

@@ -58,6 +58,9 @@ const CSP = [
 
 export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> {
   await app.register(async (assets) => staticRoutes(assets, deps));
+  // A payment provider's webhook: outside the pages' context, so no session or CSRF applies.
+  const { topUp } = deps.web;
+  if (topUp.routes) await app.register(async (provider) => topUp.routes?.(provider));
   await app.register(async (web) => {
     web.decorateRequest('webViewer', null);
     web.addContentTypeParser(

@@ -134,9 +134,17 @@ describe('account pages', () => {
       303,
     );
     assert.equal(t.deps.credits.balance(target.id), 7);
+    const { key } = t.deps.apiKeys.create({ accountId: target.id, name: 'script' });
+    assert.equal((await postImage(t, key)).statusCode, 200);
     await admin.a.post(`/account/admin/accounts/${target.id}/disable`);
     assert.notEqual(t.deps.accounts.get(target.id)?.disabledAt, null);
     assert.equal((await target.a.get('/account')).statusCode, 303, 'signed out');
+    const refused = await postImage(t, key);
+    assert.equal(refused.statusCode, 403, "a disabled account's API keys stop working");
+    assert.equal(t.deps.credits.balance(target.id), 6, 'and nothing is charged');
+    assert.match((await admin.a.get('/account/admin')).body, /status-disabled/);
+    await admin.a.post(`/account/admin/accounts/${target.id}/enable`);
+    assert.equal((await postImage(t, key)).statusCode, 200, 'enabled again');
     assert.equal((await admin.a.post(`/account/admin/accounts/${admin.id}/disable`)).statusCode, 403);
   });
 

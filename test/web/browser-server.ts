@@ -28,7 +28,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startBrowserServer(opts: { engine: 'onnx' | 'stub' }): Promise<BrowserServer> {
+export async function startBrowserServer(opts: {
+  engine: 'onnx' | 'stub';
+  /** Extra MASKD_* variables, e.g. MASKD_TRUST_PROXY. */
+  env?: Record<string, string>;
+}): Promise<BrowserServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'maskd-browser-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -37,6 +41,7 @@ export async function startBrowserServer(opts: { engine: 'onnx' | 'stub' }): Pro
     MASKD_ENGINE: opts.engine,
     MASKD_LOG_LEVEL: 'silent',
     MASKD_PUBLIC_URL: url,
+    ...opts.env,
   });
   const deps = await createDeps(config, { scrypt: TEST_SCRYPT });
   const app = await buildApp(deps);

@@ -1,267 +1,613 @@
 /**
- * The web app in a real Chromium against a listening server with the real bundled model:
- * account flow, the playground segmenting a real photo, the ledger. Screenshots go to
- * test-artifacts/ and the README's two to docs/.
+ * The web app in a real Chromium (Debian's, headless) against a listening server with the real
+ * bundled model: the account flow, the playground segmenting real photos, the ledger and usage,
+ * admin, and the security properties a browser enforces (cookie flags, CSRF, isolation).
+ * Screenshots go to test-artifacts/, and the README's two to docs/.
+ *
+ * The tests run in order and share one signed-in page (ada); later ones build on earlier state.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { decodeImage } from '../../src/engine/image-codec.js';
-import type { PlaygroundDebug } from '../../src/web/client/playground-debug.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { EVAL_DEV, REPO_ROOT } from '../cli/run-cli.js';
+import {
+  CHROMIUM_SKIP,
+  countSelected,
+  type EvalCase,
+  findPixel,
+  iou,
+  launchChromium,
+  maskBits,
+  maskDigest,
+  type PageGlobals,
+} from './browser-helpers.js';
 import { type BrowserServer, startBrowserServer } from './browser-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 const DOCS = join(REPO_ROOT, 'docs');
+/** The playground's overlay colour and opacity (src/web/client/mask-image.ts, stage-render.ts). */
+const OVERLAY_RGB = [30, 144, 255];
+const OVERLAY_ALPHA = 0.5;
 
-interface EvalCase {
-  name: string;
-  image: string;
-  mask: string;
-  click: [number, number];
-  box: [number, number, number, number];
-  area_px: number;
-  width: number;
-  height: number;
-}
+// Without Chromium: one skipped test carrying the reason, so the runner's summary counts it.
+if (CHROMIUM_SKIP) it('web app in Chromium', { skip: CHROMIUM_SKIP }, () => {});
+else
+  describe('web app in Chromium', { timeout: 150_000 }, () => {
+    let server: BrowserServer;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    let adaId: string;
+    let keptKey: string;
+    let lioness: EvalCase;
+    let cub: EvalCase;
+    let dog: EvalCase;
+    /** Every URL any page of any context asked for: all must be maskd's own. */
+    const requested = new Set<string>();
 
-/** Gray PNG/JPEG bytes → one byte per pixel, 1 = selected. */
-async function maskBits(png: Uint8Array): Promise<{ width: number; height: number; bits: Uint8Array }> {
-  const img = await decodeImage(png, 50_000_000);
-  const bits = new Uint8Array(img.width * img.height);
-  for (let i = 0; i < bits.length; i++) bits[i] = img.data[i * 3] >= 128 ? 1 : 0;
-  return { width: img.width, height: img.height, bits };
-}
+    async function newContext(opts: { width?: number; headers?: Record<string, string> } = {}) {
+      const ctx = await browser.newContext({
+        viewport: { width: opts.width ?? 1280, height: 860 },
+        acceptDownloads: true,
+        extraHTTPHeaders: opts.headers,
+      });
+      ctx.on('request', (r) => requested.add(r.url()));
+      ctx.on('page', (p) => p.on('dialog', (d) => void d.accept()));
+      return ctx;
+    }
 
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    union += a[i] | b[i];
-  }
-  return union === 0 ? 0 : inter / union;
-}
-
-describe('web app in Chromium', { skip: SKIP, timeout: 300_000 }, () => {
-  let server: BrowserServer;
-  let browser: Browser;
-  let page: Page;
-  let accountId: string;
-  let lioness: EvalCase;
-
-  before(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    await mkdir(DOCS, { recursive: true });
-    const cases = JSON.parse(await readFile(join(EVAL_DEV, 'cases.json'), 'utf8')) as EvalCase[];
-    lioness = cases.find((c) => c.name === 'davis17c_lions__lioness') as EvalCase;
-    assert.ok(lioness, 'eval case present');
-    server = await startBrowserServer({ engine: 'onnx' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    before(async () => {
+      await mkdir(ARTIFACTS, { recursive: true });
+      await mkdir(DOCS, { recursive: true });
+      const cases = JSON.parse(await readFile(join(EVAL_DEV, 'cases.json'), 'utf8')) as EvalCase[];
+      const byName = (n: string) => {
+        const c = cases.find((x) => x.name === n);
+        assert.ok(c, `eval case ${n}`);
+        return c;
+      };
+      lioness = byName('davis17c_lions__lioness');
+      cub = byName('davis17c_lions__cub_right');
+      dog = byName('davis17c_dog-control__dog');
+      server = await startBrowserServer({ engine: 'onnx' });
+      browser = await launchChromium();
+      context = await newContext();
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+      page = await context.newPage();
     });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
+    after(async () => {
+      await browser?.close();
+      await server?.close();
     });
-    page = await context.newPage();
-    page.on('dialog', (d) => void d.accept());
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
-  /** Image pixel → page position on the playground canvas. */
-  async function at(x: number, y: number): Promise<{ x: number; y: number }> {
-    const box = await page.locator('[data-pg=canvas]').boundingBox();
-    assert.ok(box);
-    return {
-      x: box.x + ((x + 0.5) * box.width) / lioness.width,
-      y: box.y + ((y + 0.5) * box.height) / lioness.height,
+    /** A screenshot under test-artifacts/, and under docs/ as `docs`.png when given (the README's). */
+    const shot = (name: string, opts: { fullPage?: boolean; docs?: string; on?: Page } = {}) => {
+      const p = opts.on ?? page;
+      return Promise.all([
+        p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: opts.fullPage }),
+        opts.docs ? p.screenshot({ path: join(DOCS, `${opts.docs}.png`), fullPage: opts.fullPage }) : null,
+      ]);
     };
-  }
 
-  /** What the playground exposes for tests (expressions are strings: this file has no DOM types). */
-  async function pageState(): Promise<{ debug: PlaygroundDebug; jobId: string; selected: string }> {
-    return (await page.evaluate(`({
-      debug: window.__maskd,
-      jobId: document.querySelector('[data-playground]').dataset.jobId ?? '',
-      selected: document.querySelector('[data-playground]').dataset.selectedPixels ?? '',
-    })`)) as { debug: PlaygroundDebug; jobId: string; selected: string };
-  }
+    async function signUp(p: Page, email: string): Promise<string> {
+      await p.goto(`${server.url}/account/sign-up`);
+      await p.fill('input[name=email]', email);
+      await p.fill('input[name=password]', 'correct horse battery');
+      await p.click('button[type=submit]');
+      await p.waitForURL(`${server.url}/account`);
+      return server.deps.accounts.getByEmail(email)?.id ?? '';
+    }
 
-  /** Waits for a mask newer than the `seen`-th response, and returns the page's state. */
-  async function nextMask(seen: number) {
-    await page.waitForFunction(
-      `window.__maskd.responses > ${seen} && document.querySelector('[data-playground]').dataset.busy === 'false'`,
-      undefined,
-      { timeout: 60_000 },
-    );
-    return pageState();
-  }
+    /** Image pixel → page position on the playground canvas (the pixel's centre). */
+    async function at(x: number, y: number, c: EvalCase = lioness, p: Page = page) {
+      const box = await p.locator('[data-pg=canvas]').boundingBox();
+      assert.ok(box);
+      return { x: box.x + ((x + 0.5) * box.width) / c.width, y: box.y + ((y + 0.5) * box.height) / c.height };
+    }
 
-  const maskCleared = () =>
-    page.waitForFunction(`document.querySelector('[data-playground]').dataset.selectedPixels === ''`);
+    async function debug(p: Page = page) {
+      return (await p.evaluate(() => (globalThis as unknown as PageGlobals).__maskd)) as NonNullable<
+        PageGlobals['__maskd']
+      >;
+    }
+    const curl = async () => (await page.textContent('[data-pg=curl]')) ?? '';
+    const jobId = async (p: Page = page) =>
+      (await p.locator('[data-playground]').getAttribute('data-job-id')) ?? '';
 
-  it('signs up, creates a key shown once, and revokes it', async () => {
-    await page.goto(`${server.url}/account/sign-up`);
-    await page.fill('input[name=email]', 'ada@example.com');
-    await page.fill('input[name=password]', 'correct horse battery');
-    await page.click('button[type=submit]');
-    await page.waitForURL(`${server.url}/account`);
-    accountId = server.deps.accounts.getByEmail('ada@example.com')?.id ?? '';
-    server.deps.credits.grant(accountId, 100, 'Welcome credits');
+    /** Waits for a mask newer than the `seen`-th response and for the page to be idle. */
+    async function nextMask(seen: number, p: Page = page) {
+      await p.waitForFunction(
+        (n) => {
+          const g = globalThis as unknown as PageGlobals;
+          const root = g.document.querySelector('[data-playground]');
+          return (g.__maskd?.responses ?? 0) > n && root?.dataset.busy === 'false';
+        },
+        seen,
+        { timeout: 60_000 },
+      );
+      return debug(p);
+    }
+    const maskCleared = () =>
+      page.waitForFunction(
+        () =>
+          (globalThis as unknown as PageGlobals).document.querySelector('[data-playground]')?.dataset
+            .selectedPixels === '',
+      );
 
-    await page.fill('input[name=name]', 'laptop');
-    await page.click('text=Create key');
-    await page.waitForURL(`${server.url}/account`);
-    const secret = await page.inputValue('#new-key-secret');
-    assert.match(secret, /^sk-live-[\w-]{43}$/);
-    await page.click('button[data-copy=new-key-secret]');
-    await page.screenshot({ path: join(DOCS, 'account.png'), fullPage: true });
-    await page.screenshot({ path: join(ARTIFACTS, 'account-key-created.png'), fullPage: true });
+    /** The mask the API stored for the page's current job, as bits. */
+    async function servedMask(p: Page = page) {
+      const png = await server.deps.jobs.getMask(await jobId(p));
+      assert.ok(png, 'the job has a stored mask');
+      return maskBits(png);
+    }
 
-    await page.reload();
-    assert.equal(await page.locator('#new-key-secret').count(), 0, 'secret gone after reload');
-    assert.ok(!(await page.content()).includes(secret));
-    assert.equal(await page.locator('table[data-keys] tbody tr').count(), 1);
-    await page.click('table[data-keys] button:has-text("Revoke")');
-    await page.waitForSelector('text=Key revoked');
-    assert.equal(server.deps.apiKeys.authenticate(secret), null);
+    it('signs up with HttpOnly, SameSite=Lax cookies, creates a key shown once, and revokes it', async () => {
+      await page.goto(`${server.url}/account/sign-up`);
+      await shot('sign-up');
+      adaId = await signUp(page, 'ada@example.com');
+      server.deps.credits.grant(adaId, 100, 'Welcome credits');
+      const cookies = await context.cookies(server.url);
+      const session = cookies.find((c) => c.name === 'maskd_session');
+      assert.ok(session, 'session cookie set');
+      assert.deepEqual(
+        { httpOnly: session.httpOnly, sameSite: session.sameSite, secure: session.secure },
+        { httpOnly: true, sameSite: 'Lax', secure: false },
+        'plain http: no Secure flag, which the browser would otherwise drop',
+      );
+      const scriptCookies = await page.evaluate(() => (globalThis as unknown as PageGlobals).document.cookie);
+      assert.doesNotMatch(scriptCookies, /maskd_session/, 'page scripts cannot read the session');
+
+      await page.fill('input[name=name]', 'laptop');
+      await page.click('button:has-text("Create key")');
+      await page.waitForURL(`${server.url}/account`);
+      const secret = await page.inputValue('#new-key-secret');
+      assert.match(secret, /^sk-live-[\w-]{43}$/);
+      await page.click('button[data-copy=new-key-secret]');
+      await page.waitForSelector('button[data-copy=new-key-secret]:has-text("Copied")');
+      const copied = await page.evaluate(() =>
+        (
+          globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+        ).navigator.clipboard.readText(),
+      );
+      assert.equal(copied, secret, 'the copy button put the secret on the clipboard');
+      await shot('account-key-created', { fullPage: true, docs: 'account' });
+
+      await page.reload();
+      assert.equal(await page.locator('#new-key-secret').count(), 0, 'secret gone after reload');
+      assert.ok(!(await page.content()).includes(secret));
+      const row = page.locator('table[data-keys] tbody tr');
+      assert.equal(await row.count(), 1);
+      const prefix = server.deps.apiKeys.list(adaId)[0].prefix;
+      assert.match((await row.textContent()) ?? '', new RegExp(`laptop\\s*${prefix}…`));
+      await page.click('table[data-keys] button:has-text("Revoke")');
+      await page.waitForSelector('text=Key revoked');
+      assert.equal(server.deps.apiKeys.authenticate(secret), null);
+      assert.match((await row.textContent()) ?? '', /revoked/);
+
+      // A key that stays, for the isolation test; using it fills in "last used".
+      keptKey = server.deps.apiKeys.create({ accountId: adaId, name: 'server' }).key;
+      const me = await fetch(`${server.url}/v1/account`, { headers: { authorization: `Bearer ${keptKey}` } });
+      assert.equal(me.status, 200);
+      await page.reload();
+      const serverRow = page.locator('table[data-keys] tbody tr', { hasText: 'server' });
+      assert.match(
+        (await serverRow.locator('td').nth(3).textContent()) ?? '',
+        /\d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      );
+    });
+
+    it('segments a real photo with a click: busy while encoding, then the overlay over the mask', async () => {
+      await page.goto(`${server.url}/playground`);
+      await page.waitForSelector('[data-playground][data-ready=true]');
+      await shot('playground-empty');
+      await page.setInputFiles('[data-pg=file]', join(EVAL_DEV, lioness.image));
+      await page.waitForSelector('[data-playground][data-loaded=true]');
+
+      const click = await at(...lioness.click);
+      await page.mouse.click(click.x, click.y);
+      await page.waitForSelector('[data-playground][data-busy=true]');
+      assert.match((await page.textContent('[data-pg=busy-text]')) ?? '', /Encoding/);
+      const first = await nextMask(0);
+      const gt = await maskBits(await readFile(join(EVAL_DEV, lioness.mask)));
+      const served = await servedMask();
+      const m = first.lastMask;
+      assert.ok(m);
+      assert.deepEqual({ w: m.width, h: m.height }, { w: lioness.width, h: lioness.height });
+      assert.equal(m.digest, maskDigest(served.bits), 'the page decoded exactly the mask the API returned');
+      assert.equal(m.selectedPixels, countSelected(served.bits));
+      // The mask is the lioness: around the click, about her size, mostly inside her box.
+      const [cx, cy] = lioness.click;
+      assert.ok(m.bounds, 'something is selected');
+      const [bx1, by1, bx2, by2] = m.bounds;
+      assert.ok(bx1 <= cx && cx <= bx2 && by1 <= cy && cy <= by2, `bounds ${m.bounds} hold the click`);
+      const fraction = m.selectedPixels / (m.width * m.height);
+      const expected = lioness.area_px / (lioness.width * lioness.height);
+      assert.ok(Math.abs(fraction - expected) < 0.3 * expected, `foreground ${fraction} vs ${expected}`);
+      const clickIou = iou(served.bits, gt.bits);
+      assert.ok(clickIou > 0.8, `click IoU ${clickIou.toFixed(3)}`);
+
+      // On screen: inside the mask the photo is blended with the overlay colour; outside, untouched.
+      const inside = findPixel(served, 1, [[cx, cy]], 25);
+      const outside = findPixel(served, 0, [[cx, cy]], 25);
+      const probe = (p: [number, number]) =>
+        page.evaluate(([x, y]) => (globalThis as unknown as PageGlobals).__maskd?.probe(x, y) ?? null, p);
+      const pin = await probe(inside);
+      const pout = await probe(outside);
+      assert.ok(pin?.selected && pout && !pout.selected);
+      pin.shown.forEach((v, i) => {
+        const blended = pin.photo[i] * (1 - OVERLAY_ALPHA) + OVERLAY_RGB[i] * OVERLAY_ALPHA;
+        assert.ok(Math.abs(v - blended) <= 3, `overlay at ${inside}: ${pin.shown} vs photo ${pin.photo}`);
+      });
+      assert.deepEqual(pout.shown, pout.photo, `no overlay at ${outside}`);
+
+      assert.equal(await page.textContent('[data-pg=credits]'), '1');
+      assert.match((await page.textContent('[data-pg=processing]')) ?? '', /^\d[\d,]* ms$/);
+      assert.match((await page.textContent('[data-pg=stats]')) ?? '', /Balance: 99 credits/);
+      await shot('playground-click');
+    });
+
+    it('segments with a box, combines it with a point, and moves and removes the point', async () => {
+      await page.keyboard.press('Escape');
+      await maskCleared();
+      const [x1, y1, x2, y2] = lioness.box;
+      const from = await at(x1, y1);
+      const to = await at(x2, y2);
+      const seen = (await debug()).responses;
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+      await page.mouse.move(to.x, to.y, { steps: 4 });
+      await page.mouse.up();
+      const boxed = await nextMask(seen);
+      const gt = await maskBits(await readFile(join(EVAL_DEV, lioness.mask)));
+      const boxMask = await servedMask();
+      assert.equal(boxed.lastMask?.digest, maskDigest(boxMask.bits));
+      const boxIou = iou(boxMask.bits, gt.bits);
+      assert.ok(boxIou > 0.75, `box IoU ${boxIou.toFixed(3)}`);
+      const [mx1, my1, mx2, my2] = boxed.lastMask?.bounds ?? [0, 0, 0, 0];
+      assert.ok(mx1 >= x1 - 4 && my1 >= y1 - 4 && mx2 <= x2 + 4 && my2 <= y2 + 4, 'mask within the box');
+      assert.ok(
+        (boxed.lastProcessingMs ?? Infinity) < 1000,
+        `cached decode took ${boxed.lastProcessingMs} ms`,
+      );
+      assert.match(await curl(), new RegExp(`box=\\[${x1},${y1},${x2},${y2}\\]`));
+      assert.match(await curl(), /-F "file=@davis17c_lions\.jpg"/);
+
+      // A foreground point inside the box, as a user refining it would.
+      const [cx, cy] = lioness.click;
+      const click = await at(cx, cy);
+      await page.mouse.click(click.x, click.y);
+      const combined = await nextMask(boxed.responses);
+      assert.ok((combined.lastMask?.selectedPixels ?? 0) > 0);
+      assert.match(await curl(), new RegExp(`points=\\[\\[${cx},${cy}\\]\\]&labels=\\[1\\]&box=`));
+      await shot('playground-box', { docs: 'playground' });
+
+      // Drag the point somewhere else on her: it moves, it is not a new box.
+      const dest = await at(cx + 40, cy - 30);
+      await page.mouse.move(click.x, click.y);
+      await page.mouse.down();
+      await page.mouse.move(dest.x, dest.y, { steps: 5 });
+      await page.mouse.up();
+      const moved = await nextMask(combined.responses);
+      assert.match(
+        await curl(),
+        new RegExp(`points=\\[\\[${cx + 40},${cy - 30}\\]\\]&labels=\\[1\\]&box=\\[${x1},`),
+      );
+      // Clicking the point removes it; the box stays.
+      await page.mouse.click(dest.x, dest.y);
+      await nextMask(moved.responses);
+      assert.doesNotMatch(await curl(), /points=/);
+      assert.match(await curl(), /box=\[/);
+    });
+
+    it('adds background points by right click and by the toggle', async () => {
+      await page.click('[data-pg=clear]');
+      await maskCleared();
+      const lion = await at(...lioness.click);
+      await page.mouse.click(lion.x, lion.y);
+      const fg = await nextMask((await debug()).responses);
+      const [kx, ky] = cub.click;
+      const cubAt = await at(kx, ky);
+      await page.mouse.click(cubAt.x, cubAt.y, { button: 'right' });
+      const withBg = await nextMask(fg.responses);
+      assert.match(
+        await curl(),
+        new RegExp(`points=\\[\\[\\d+,\\d+\\],\\[${kx},${ky}\\]\\]&labels=\\[1,0\\]`),
+      );
+      const served = await servedMask();
+      assert.equal(served.bits[ky * served.width + kx], 0, 'the background point is not in the mask');
+
+      await page.check('input[name=pg-mode][value="0"]');
+      const other = await at(kx + 30, ky + 20);
+      await page.mouse.click(other.x, other.y);
+      await nextMask(withBg.responses);
+      assert.match(await curl(), /labels=\[1,0,0\]/);
+      await page.check('input[name=pg-mode][value="1"]');
+    });
+
+    it('downloads the mask PNG the API returned and a transparent cut-out', async () => {
+      const [mask] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-pg=download-mask]'),
+      ]);
+      assert.equal(mask.suggestedFilename(), 'davis17c_lions-mask.png');
+      const downloaded = await readFile((await mask.path()) as string);
+      assert.deepEqual(downloaded, await server.deps.jobs.getMask(await jobId()));
+      const [cut] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-pg=download-cutout]'),
+      ]);
+      assert.equal(cut.suggestedFilename(), 'davis17c_lions-cutout.png');
+      const bytes = await readFile((await cut.path()) as string);
+      assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+      assert.equal(bytes[25], 6, 'RGBA colour type: the background is transparent');
+    });
+
+    it('works from the keyboard: crosshair, points, remove, undo, clear', async () => {
+      await page.focus('[data-pg=stage]');
+      await page.keyboard.press('Escape');
+      await maskCleared();
+      const before = (await debug()).responses;
+      // The crosshair starts at the centre (427, 240); Shift+arrow moves 10 steps of 5 px.
+      for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
+      await page.keyboard.press('Enter');
+      const one = await nextMask(before);
+      assert.ok((one.lastMask?.selectedPixels ?? 0) > 0);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('b');
+      const two = await nextMask(one.responses);
+      assert.match(await curl(), /points=\[\[227,240\],\[227,245\]\]&labels=\[1,0\]/);
+      await page.keyboard.press('Delete');
+      await nextMask(two.responses);
+      assert.match(await curl(), /points=\[\[227,240\]\]&labels=\[1\]'/);
+      await page.keyboard.press('Backspace');
+      assert.match(await curl(), /points=\[\[227,240\],\[227,245\]\]&labels=\[1,0\]/, 'undo brings it back');
+      await page.keyboard.press('Control+z');
+      await page.keyboard.press('Control+z');
+      await maskCleared();
+      assert.doesNotMatch(await curl(), /points=/);
+    });
+
+    it('opens an image dropped on the stage', async () => {
+      const stage = page.locator('[data-pg=stage]');
+      const bytes = (await readFile(join(EVAL_DEV, dog.image))).toString('base64');
+      const transfer = await page.evaluateHandle(
+        ({ b64, name }) => {
+          type Dt = { items: { add(f: unknown): void } };
+          const g = globalThis as unknown as {
+            DataTransfer: new () => Dt;
+            File: new (parts: unknown[], name: string, o: { type: string }) => unknown;
+          };
+          const dt = new g.DataTransfer();
+          dt.items.add(
+            new g.File([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], name, { type: 'image/jpeg' }),
+          );
+          return dt;
+        },
+        { b64: bytes, name: 'dog-control.jpg' },
+      );
+      await stage.dispatchEvent('dragover', { dataTransfer: transfer });
+      assert.equal(await page.locator('[data-playground]').getAttribute('data-dragging'), 'true');
+      await stage.dispatchEvent('drop', { dataTransfer: transfer });
+      await page.waitForSelector('[data-pg=status]:has-text("dog-control.jpg")');
+      const click = await at(...dog.click, dog);
+      await page.mouse.click(click.x, click.y);
+      await page.waitForSelector('[data-playground][data-busy=true]');
+      const got = await nextMask((await debug()).responses);
+      assert.match(await curl(), /file=@dog-control\.jpg/);
+      const served = await servedMask();
+      assert.deepEqual([served.width, served.height], [dog.width, dog.height]);
+      assert.equal(got.lastMask?.digest, maskDigest(served.bits));
+      assert.equal(served.bits[dog.click[1] * served.width + dog.click[0]], 1, 'the mask holds the click');
+    });
+
+    it('shows the debits in the ledger, the jobs and chart under usage, and a live mask link', async () => {
+      const ledger = server.deps.credits.ledger(adaId, { limit: 100 });
+      const debits = ledger.filter((e) => e.kind === 'debit');
+      const allJobs = server.deps.jobs.listJobs(adaId, { limit: 100, offset: 0 });
+      assert.ok(debits.length >= 10, `${debits.length} debits`);
+      await page.goto(`${server.url}/account/credits`);
+      const rows = page.locator('table[data-ledger] tbody tr');
+      assert.equal(await rows.count(), Math.min(25, ledger.length), 'one page of the ledger');
+      const newest = (await rows.first().textContent()) ?? '';
+      assert.match(newest, /−1/);
+      assert.match(newest, /Segmentation/);
+      assert.ok(newest.includes(debits[0].jobId ?? '?'), 'the debit names its job');
+      assert.equal(
+        (await page.textContent('[data-balance]'))?.trim(),
+        String(server.deps.credits.balance(adaId)),
+      );
+      await shot('credits', { fullPage: true });
+
+      await page.goto(`${server.url}/account/usage`);
+      const jobs = page.locator('table[data-jobs] tbody tr');
+      assert.equal(await jobs.count(), Math.min(20, allJobs.length));
+      const link = await page.locator('table[data-jobs] a:has-text("mask")').first().getAttribute('href');
+      assert.ok(link);
+      const res = await page.request.get(link);
+      assert.equal(res.status(), 200);
+      assert.equal(res.headers()['content-type'], 'image/png');
+      assert.equal(await page.locator('.chart rect.req').count(), 14);
+      // Summed over the 14 days rather than read off today's bar, in case the run spans midnight UTC.
+      const total = (await page.textContent('#chart-title')) ?? '';
+      const credits = allJobs.reduce((sum, j) => sum + (j.creditsUsed ?? j.creditsReserved), 0);
+      assert.match(total, new RegExp(`: ${allJobs.length} requests, ${credits} credits$`));
+      await shot('usage', { fullPage: true });
+    });
+
+    it('requests a top-up that the admin approves, and lets the admin disable an account', async () => {
+      await page.goto(`${server.url}/account/credits`);
+      await page.fill('input[name=credits]', '50');
+      await page.click('button:has-text("Top up")');
+      await page.waitForSelector('text=Top-up requested');
+      assert.match((await page.textContent('[data-top-ups]')) ?? '', /50 credits,\s*pending/);
+
+      server.deps.accounts.setAdmin(adaId, true);
+      const bob = await newContext();
+      const bobPage = await bob.newPage();
+      const bobId = await signUp(bobPage, 'bob@example.com');
+      const bobKey = server.deps.apiKeys.create({ accountId: bobId, name: 'bob-key' }).key;
+      await bob.close();
+
+      await page.goto(`${server.url}/account/admin`);
+      const balance = server.deps.credits.balance(adaId);
+      await page.click('table[data-pending] button:has-text("Approve")');
+      await page.waitForSelector('text=Top-up approved');
+      assert.equal(server.deps.credits.balance(adaId), balance + 50);
+      const bobRow = page.locator('table[data-accounts] tbody tr', { hasText: 'bob@example.com' });
+      await bobRow.locator('input[name=credits]').fill('7');
+      await bobRow.locator('button:has-text("Grant")').click();
+      await page.waitForSelector('text=Credits granted');
+      assert.equal(server.deps.credits.balance(bobId), 7);
+      await shot('admin', { fullPage: true });
+      await bobRow.locator('button:has-text("Disable")').click();
+      await page.waitForSelector('text=Account disabled');
+      const call = await fetch(`${server.url}/v1/account`, {
+        headers: { authorization: `Bearer ${bobKey}` },
+      });
+      assert.equal(call.status, 403, "a disabled account's API keys stop working");
+      await page.goto(`${server.url}/account/credits`);
+      assert.match(
+        (await page.locator('table[data-ledger] tbody tr').first().textContent()) ?? '',
+        /\+50[\s\S]*Top-up/,
+      );
+    });
+
+    it("keeps another account's keys and jobs invisible, and refuses posts without a CSRF token", async () => {
+      const eve = await newContext();
+      const evePage = await eve.newPage();
+      await signUp(evePage, 'eve@example.com');
+      const adaKey = server.deps.apiKeys.list(adaId).find((k) => k.name === 'server');
+      assert.ok(adaKey);
+      const adaJob = server.deps.jobs.listJobs(adaId, { limit: 1, offset: 0 })[0];
+      for (const path of ['/account', '/account/credits', '/account/usage']) {
+        await evePage.goto(`${server.url}${path}`);
+        const html = await evePage.content();
+        for (const secret of [adaKey.prefix, adaKey.id, 'laptop', adaJob.id, 'ada@example.com'])
+          assert.ok(!html.includes(secret), `${path} shows ${secret}`);
+      }
+      assert.equal((await evePage.goto(`${server.url}/account/admin`))?.status(), 404);
+
+      // Through the API with eve's session: ada's job is "not found", like an unknown one.
+      await evePage.goto(`${server.url}/playground`);
+      const token = (await evePage.locator('[data-playground]').getAttribute('data-csrf')) ?? '';
+      const api = (path: string, headers: Record<string, string>) =>
+        evePage.evaluate(
+          async ({ path, headers }) =>
+            (await (globalThis as unknown as { fetch: typeof fetch }).fetch(path, { headers })).status,
+          { path, headers },
+        );
+      assert.equal(await api(`/v1/jobs/${adaJob.id}`, { 'x-csrf-token': token }), 404);
+      assert.equal(await api('/v1/account', { 'x-csrf-token': token }), 200);
+      assert.equal(await api('/v1/account', {}), 403, 'session cookie without the CSRF header');
+
+      // Revoking ada's key from eve's session, with eve's valid token: the same 404 as no key.
+      await evePage.goto(`${server.url}/account`);
+      const revoke = await evePage.evaluate(
+        async ({ id, token }) => {
+          const g = globalThis as unknown as { fetch: typeof fetch };
+          const body = new URLSearchParams({ _csrf: token });
+          return (await g.fetch(`/account/keys/${id}/revoke`, { method: 'POST', body })).status;
+        },
+        { id: adaKey.id, token: (await evePage.locator('input[name=_csrf]').first().inputValue()) ?? '' },
+      );
+      assert.equal(revoke, 404);
+      assert.equal(server.deps.apiKeys.authenticate(keptKey)?.keyId, adaKey.id, "ada's key still works");
+
+      // The real form with its token field removed: 403, and no key is made.
+      await evePage.fill('input[name=name]', 'forged');
+      await evePage.locator('form[action="/account/keys"] input[name=_csrf]').evaluate((el) => {
+        (el as unknown as { remove(): void }).remove();
+      });
+      const [res] = await Promise.all([
+        evePage.waitForResponse('**/account/keys'),
+        evePage.click('button:has-text("Create key")'),
+      ]);
+      assert.equal(res.status(), 403);
+      assert.match((await evePage.textContent('main')) ?? '', /did not come from this site/);
+      const eveId = server.deps.accounts.getByEmail('eve@example.com')?.id ?? '';
+      assert.equal(server.deps.apiKeys.list(eveId).length, 0);
+      await eve.close();
+    });
+
+    it('marks the cookies Secure behind an HTTPS proxy', async () => {
+      const tls = await startBrowserServer({ engine: 'stub', env: { MASKD_TRUST_PROXY: 'true' } });
+      try {
+        // What a TLS-terminating proxy adds; maskd trusts it only with MASKD_TRUST_PROXY.
+        const ctx = await newContext({ headers: { 'x-forwarded-proto': 'https' } });
+        const p = await ctx.newPage();
+        const setCookies: string[] = [];
+        p.on('response', async (r) => {
+          const v = await r.headerValue('set-cookie');
+          if (v) setCookies.push(...v.split('\n'));
+        });
+        await p.goto(`${tls.url}/account/sign-up`);
+        await p.fill('input[name=email]', 'tls@example.com');
+        await p.fill('input[name=password]', 'correct horse battery');
+        await p.click('button[type=submit]');
+        await p.waitForURL(`${tls.url}/account`);
+        const session = setCookies.find((c) => c.startsWith('maskd_session='));
+        assert.ok(session, 'session cookie sent');
+        for (const flag of ['HttpOnly', 'SameSite=Lax', 'Secure']) assert.ok(session.includes(flag), flag);
+        await ctx.close();
+      } finally {
+        await tls.close();
+      }
+    });
+
+    it('lays the playground out in one column on a narrow screen, and segments there', async () => {
+      const phone = await newContext({ width: 390 });
+      const p = await phone.newPage();
+      await p.setViewportSize({ width: 390, height: 844 });
+      await p.goto(`${server.url}/account/sign-in`);
+      await p.fill('input[name=email]', 'ada@example.com');
+      await p.fill('input[name=password]', 'correct horse battery');
+      await p.click('button[type=submit]');
+      await p.waitForURL(`${server.url}/account`);
+      await p.goto(`${server.url}/playground`);
+      await p.setInputFiles('[data-pg=file]', join(EVAL_DEV, lioness.image));
+      await p.waitForSelector('[data-playground][data-loaded=true]');
+      const tap = await at(...lioness.click, lioness, p);
+      await p.mouse.click(tap.x, tap.y);
+      const got = await nextMask(0, p);
+      assert.ok((got.lastMask?.selectedPixels ?? 0) > 0);
+      const main = await p.locator('.pg-main').boundingBox();
+      const side = await p.locator('.pg-side').boundingBox();
+      assert.ok(main && side && side.y >= main.y + main.height - 1, 'side panel below the image');
+      const canvas = await p.locator('[data-pg=canvas]').boundingBox();
+      assert.ok(canvas && canvas.x >= 0 && canvas.x + canvas.width <= 390, 'canvas fits the screen');
+      const scrollWidth = (await p.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+            .documentElement.scrollWidth,
+      )) as number;
+      assert.ok(scrollWidth <= 390, `no horizontal scroll (${scrollWidth})`);
+      const top = await p.locator('header.top').boundingBox();
+      assert.ok(top && top.height < 110, `compact header (${top?.height}px)`);
+      await shot('playground-narrow', { fullPage: true, on: p });
+      for (const [path, name] of [
+        ['/account', 'account-narrow'],
+        ['/account/credits', 'credits-narrow'],
+        ['/account/usage', 'usage-narrow'],
+      ]) {
+        await p.goto(`${server.url}${path}`);
+        const width = (await p.evaluate(
+          () =>
+            (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+              .documentElement.scrollWidth,
+        )) as number;
+        assert.ok(width <= 390, `${path}: no horizontal scroll (${width})`);
+        await shot(name, { fullPage: true, on: p });
+      }
+      await phone.close();
+    });
+
+    it('loaded nothing from outside maskd', () => {
+      const foreign = [...requested].filter(
+        (u) => !u.startsWith('blob:') && !u.startsWith('data:') && !/^http:\/\/127\.0\.0\.1:\d+\//.test(u),
+      );
+      assert.deepEqual(foreign, []);
+      assert.ok(requested.size > 20);
+    });
   });
-
-  it('segments a real photo with a click, then with a box, using the real model', async () => {
-    await page.goto(`${server.url}/playground`);
-    await page.waitForSelector('[data-playground][data-ready=true]');
-    await page.setInputFiles('[data-pg=file]', join(EVAL_DEV, lioness.image));
-    await page.waitForSelector('[data-playground][data-loaded=true]');
-
-    // Click: the first request encodes the image, and the page says so while it runs.
-    const click = await at(...lioness.click);
-    await page.mouse.click(click.x, click.y);
-    await page.waitForSelector('[data-playground][data-busy=true]');
-    assert.match((await page.textContent('[data-pg=busy-text]')) ?? '', /Encoding/);
-    const first = await nextMask(0);
-    const gt = await maskBits(await readFile(join(EVAL_DEV, lioness.mask)));
-    assert.deepEqual(
-      { w: first.debug.lastMask?.width, h: first.debug.lastMask?.height },
-      { w: lioness.width, h: lioness.height },
-    );
-    const served = await maskBits((await server.deps.jobs.getMask(first.jobId)) as Buffer);
-    const servedCount = served.bits.reduce((a, b) => a + b, 0);
-    assert.equal(
-      first.debug.lastMask?.selectedPixels,
-      servedCount,
-      'the page drew exactly the mask the API returned',
-    );
-    const clickIou = iou(served.bits, gt.bits);
-    assert.ok(clickIou > 0.8, `click IoU ${clickIou.toFixed(3)}`);
-    await page.screenshot({ path: join(ARTIFACTS, 'playground-click.png') });
-
-    // Box: Escape clears, then a drag draws the box; the embedding is cached now.
-    await page.keyboard.press('Escape');
-    await maskCleared();
-    const [x1, y1, x2, y2] = lioness.box;
-    const from = await at(x1, y1);
-    const to = await at(x2, y2);
-    const responses = first.debug.responses ?? 0;
-    await page.mouse.move(from.x, from.y);
-    await page.mouse.down();
-    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-    await page.mouse.move(to.x, to.y, { steps: 4 });
-    await page.mouse.up();
-    const boxed = await nextMask(responses);
-    const boxMask = await maskBits((await server.deps.jobs.getMask(boxed.jobId)) as Buffer);
-    const boxIou = iou(boxMask.bits, gt.bits);
-    assert.ok(boxIou > 0.75, `box IoU ${boxIou.toFixed(3)}`);
-    assert.ok(
-      (boxed.debug.lastProcessingMs ?? Infinity) < 1000,
-      `cached decode took ${boxed.debug.lastProcessingMs} ms`,
-    );
-    const curl = (await page.textContent('[data-pg=curl]')) ?? '';
-    assert.match(curl, new RegExp(`box=\\[${x1},${y1},${x2},${y2}\\]`));
-    assert.match(curl, /-F "file=@davis17c_lions\.jpg"/);
-
-    // Combined with a foreground point, as a user refining the box would.
-    await page.mouse.click(click.x, click.y);
-    const combined = await nextMask(boxed.debug.responses ?? 0);
-    assert.ok((combined.debug.lastMask?.selectedPixels ?? 0) > 0);
-    assert.match(
-      (await page.textContent('[data-pg=curl]')) ?? '',
-      /points=\[\[\d+,\d+\]\]&labels=\[1\]&box=/,
-    );
-    await page.screenshot({ path: join(ARTIFACTS, 'playground-box.png') });
-    await page.screenshot({ path: join(DOCS, 'playground.png') });
-  });
-
-  it('downloads the mask and a transparent cut-out', async () => {
-    const [mask] = await Promise.all([page.waitForEvent('download'), page.click('[data-pg=download-mask]')]);
-    assert.equal(mask.suggestedFilename(), 'davis17c_lions-mask.png');
-    const [cut] = await Promise.all([page.waitForEvent('download'), page.click('[data-pg=download-cutout]')]);
-    assert.equal(cut.suggestedFilename(), 'davis17c_lions-cutout.png');
-    const bytes = await readFile((await cut.path()) as string);
-    assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
-    assert.equal(bytes[25], 6, 'RGBA colour type: the background is transparent');
-  });
-
-  it('works from the keyboard: crosshair, points, undo, clear', async () => {
-    await page.focus('[data-pg=stage]');
-    await page.keyboard.press('Escape');
-    await maskCleared();
-    const before = (await pageState()).debug.responses;
-    // The crosshair starts at the centre (427, 240); Shift+arrow moves 10 steps of 5 px.
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
-    await page.keyboard.press('Enter');
-    const one = await nextMask(before);
-    assert.ok((one.debug.lastMask?.selectedPixels ?? 0) > 0);
-    await page.keyboard.press('b');
-    await nextMask(one.debug.responses ?? 0);
-    assert.match((await page.textContent('[data-pg=curl]')) ?? '', /labels=\[1,0\]/);
-    await page.keyboard.press('Backspace');
-    assert.match((await page.textContent('[data-pg=curl]')) ?? '', /points=\[\[227,240\]\]&labels=\[1\]'/);
-    await page.keyboard.press('Control+z');
-    await maskCleared();
-    assert.doesNotMatch((await page.textContent('[data-pg=curl]')) ?? '', /points=/);
-  });
-
-  it('shows the debits in the ledger and the jobs under usage', async () => {
-    const debits = server.deps.credits.ledger(accountId, { limit: 100 }).filter((e) => e.kind === 'debit');
-    assert.ok(debits.length >= 5, `${debits.length} debits`);
-    await page.goto(`${server.url}/account/credits`);
-    const rows = page.locator('table[data-ledger] tbody tr');
-    assert.ok((await rows.count()) >= debits.length);
-    assert.match((await rows.first().textContent()) ?? '', /−1/);
-    assert.match(
-      (await page.textContent('[data-balance]')) ?? '',
-      new RegExp(String(server.deps.credits.balance(accountId))),
-    );
-    await page.screenshot({ path: join(ARTIFACTS, 'credits.png'), fullPage: true });
-    await page.goto(`${server.url}/account/usage`);
-    assert.ok((await page.locator('table[data-jobs] a:has-text("mask")').count()) >= 1);
-    assert.ok((await page.locator('.chart rect.req').count()) === 14);
-    await page.screenshot({ path: join(ARTIFACTS, 'usage.png'), fullPage: true });
-  });
-
-  it('lays the playground out in one column on a narrow screen', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${server.url}/playground`);
-    await page.setInputFiles('[data-pg=file]', join(EVAL_DEV, lioness.image));
-    await page.waitForSelector('[data-playground][data-loaded=true]');
-    const main = await page.locator('.pg-main').boundingBox();
-    const side = await page.locator('.pg-side').boundingBox();
-    assert.ok(main && side && side.y >= main.y + main.height - 1, 'side panel below the image');
-    const canvas = await page.locator('[data-pg=canvas]').boundingBox();
-    assert.ok(canvas && canvas.width <= 390, 'canvas fits the screen');
-    const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
-    assert.ok(scrollWidth <= 390, `no horizontal scroll (${scrollWidth})`);
-    await page.screenshot({ path: join(ARTIFACTS, 'playground-narrow.png'), fullPage: true });
-  });
-});

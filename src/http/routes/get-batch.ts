@@ -5,7 +5,7 @@ import { accountOf } from '../authenticate.js';
 import { toBatchBody } from '../job-presenter.js';
 import { BatchBody, errorResponses } from '../schemas.js';
 
-const Params = Type.Object({ batch_id: Type.String({ maxLength: 64 }) });
+const Params = Type.Object({ batch_id: Type.String() });
 
 export const getBatchRoute: RouteModule = (app, { deps, authenticate }) => {
   app.get(

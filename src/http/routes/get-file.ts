@@ -10,9 +10,16 @@ import type { RouteModule } from '../app-type.js';
 import { filePath } from '../job-presenter.js';
 import { errorResponses } from '../schemas.js';
 
-const Params = Type.Object({ job_id: Type.String({ maxLength: 64 }) });
-// Optional and loosely typed on purpose: a bad value must be the same 403, not a telling 422.
-const Query = Type.Object({ expires: Type.Optional(Type.String()), sig: Type.Optional(Type.String()) });
+const Params = Type.Object({ job_id: Type.String() });
+// Optional and loose on purpose (a repeated parameter arrives as an array): any bad value must be
+// the same 403, not a telling 422.
+const Loose = (description: string) =>
+  Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description }));
+const Query = Type.Object({
+  expires: Loose('Expiry, unix seconds (from output_url)'),
+  sig: Loose('Signature (from output_url)'),
+});
+const single = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
 
 export const getFileRoute: RouteModule = (app, { deps }) => {
   app.get(
@@ -23,7 +30,6 @@ export const getFileRoute: RouteModule = (app, { deps }) => {
         tags: ['files'],
         params: Params,
         querystring: Query,
-        produces: ['image/png'],
         response: {
           200: {
             description: '8-bit grayscale PNG, 255 = selected',
@@ -35,7 +41,8 @@ export const getFileRoute: RouteModule = (app, { deps }) => {
     },
     async (request, reply) => {
       const { job_id } = request.params;
-      if (!deps.signer.verify(filePath(job_id), request.query.expires, request.query.sig)) {
+      const { expires, sig } = request.query;
+      if (!deps.signer.verify(filePath(job_id), single(expires), single(sig))) {
         throw new AppError('forbidden', 'Invalid or expired signature');
       }
       const png = await deps.jobs.getMask(job_id);

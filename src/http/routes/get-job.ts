@@ -5,7 +5,7 @@ import { accountOf } from '../authenticate.js';
 import { toJobBody } from '../job-presenter.js';
 import { errorResponses, JobBody } from '../schemas.js';
 
-const Params = Type.Object({ job_id: Type.String({ maxLength: 64 }) });
+const Params = Type.Object({ job_id: Type.String() });
 
 export const getJobRoute: RouteModule = (app, { deps, authenticate }) => {
   app.get(

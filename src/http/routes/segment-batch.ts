@@ -33,11 +33,12 @@ export const segmentBatchRoute: RouteModule = (app, { deps, authenticate, rateLi
           ...errorResponses(400, 401, 402, 403, 413, 429),
         },
       },
+      config: { uploadField: 'files' },
       onRequest: [authenticate, rateLimit.batch],
     },
     async (request, reply) => {
       const { maxUploadBytes, maxBatchFiles } = deps.config.limits;
-      const { async } = request.query;
+      const async = request.query.async === true;
       const batch = await deps.jobs.segmentBatch({
         accountId: accountOf(request).id,
         prompts: parsePrompts(request.query),

@@ -32,10 +32,11 @@ export const segmentRoute: RouteModule = (app, { deps, authenticate, rateLimit }
           ...errorResponses(400, 401, 402, 403, 413, 415, 429, 503),
         },
       },
+      config: { uploadField: 'file' },
       onRequest: [authenticate, rateLimit.single],
     },
     async (request, reply) => {
-      const { async } = request.query;
+      const async = request.query.async === true;
       const job = await deps.jobs.segment({
         accountId: accountOf(request).id,
         prompts: parsePrompts(request.query),

@@ -12,9 +12,12 @@ export function curlCommand(opts: {
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
   const url = `${opts.baseUrl}/v1/services/image-segmentation${qs ? `?${qs}` : ''}`;
+  // The URL on a line of its own: it is the long part, and the part people edit.
   return [
-    `curl -g -X POST ${shellQuote(url)} \\`,
-    `  -H "Authorization: Bearer sk-live-your-api-key" \\`,
+    'curl -g -X POST \\',
+    `  ${shellQuote(url)} \\`,
+    // Double quotes: the shell expands the variable, so the key never sits in the command.
+    '  -H "Authorization: Bearer $MASKD_API_KEY" \\',
     `  -F ${shellQuote(`file=@${opts.filename || 'image.jpg'}`)}`,
   ].join('\n');
 }

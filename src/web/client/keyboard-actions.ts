@@ -5,6 +5,7 @@
  *   Enter / F     foreground point at the crosshair
  *   B             background point at the crosshair
  *   X             box corner at the crosshair (press twice: first and opposite corner)
+ *   Delete        remove the point nearest the crosshair
  *   Backspace / Ctrl+Z / Cmd+Z   undo
  *   Esc           clear all prompts
  */
@@ -13,6 +14,7 @@ export type KeyAction =
   | { kind: 'move'; dx: number; dy: number }
   | { kind: 'point'; label: 0 | 1 }
   | { kind: 'box-corner' }
+  | { kind: 'remove' }
   | { kind: 'undo' }
   | { kind: 'clear' };
 
@@ -41,6 +43,8 @@ export function keyAction(
     case 'x':
     case 'X':
       return { kind: 'box-corner' };
+    case 'Delete':
+      return { kind: 'remove' };
     case 'Backspace':
       return { kind: 'undo' };
     case 'Escape':

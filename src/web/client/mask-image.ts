@@ -9,6 +9,10 @@ export interface DecodedMask {
   /** One byte per pixel, row-major: 1 = selected. */
   selected: Uint8Array;
   selectedCount: number;
+  /** Smallest box holding every selected pixel, [x1, y1, x2, y2] inclusive; null when empty. */
+  bounds: [number, number, number, number] | null;
+  /** FNV-1a over `selected`, hex: lets a test compare the page's mask with the API's bit for bit. */
+  digest: string;
 }
 
 /** RGBA of the overlay colour; drawn at partial opacity over the photo. */
@@ -23,14 +27,31 @@ export async function decodeMask(png: Blob): Promise<DecodedMask> {
   bitmap.close();
   const rgba = ctx.getImageData(0, 0, width, height).data;
   const selected = new Uint8Array(width * height);
+  for (let i = 0; i < selected.length; i++) selected[i] = rgba[i * 4] >= 128 ? 1 : 0;
+  return describeMask(width, height, selected);
+}
+
+/** Count, bounds and digest of a 0/1 mask (`selected`: width × height, row-major). */
+export function describeMask(width: number, height: number, selected: Uint8Array): DecodedMask {
   let selectedCount = 0;
+  let x1 = width;
+  let y1 = height;
+  let x2 = -1;
+  let y2 = -1;
+  let hash = 0x811c9dc5;
   for (let i = 0; i < selected.length; i++) {
-    if (rgba[i * 4] >= 128) {
-      selected[i] = 1;
-      selectedCount++;
-    }
+    hash = Math.imul(hash ^ selected[i], 0x01000193);
+    if (!selected[i]) continue;
+    selectedCount++;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < x1) x1 = x;
+    if (x > x2) x2 = x;
+    if (y < y1) y1 = y;
+    if (y > y2) y2 = y;
   }
-  return { width, height, selected, selectedCount };
+  const bounds: DecodedMask['bounds'] = selectedCount > 0 ? [x1, y1, x2, y2] : null;
+  return { width, height, selected, selectedCount, bounds, digest: (hash >>> 0).toString(16) };
 }
 
 /** Selected pixels in the overlay colour, the rest transparent; sized like the mask. */

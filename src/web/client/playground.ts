@@ -10,24 +10,25 @@ import { curlCommand } from './curl-command.js';
 import { keyAction } from './keyboard-actions.js';
 import { cutOut, type DecodedMask, decodeMask, overlayCanvas } from './mask-image.js';
 import type { PlaygroundDebug } from './playground-debug.js';
+import { type Drag, move, normalise, press, preview, release } from './pointer-gestures.js';
 import {
   addPoint,
-  type Box,
   clamp,
   commit,
   EMPTY,
   initialHistory,
   isEmpty,
   type Label,
-  movePoint,
   type PromptHistory,
-  type Prompts,
   pointNear,
+  removePoint,
   setBox,
   toQuery,
   undo,
 } from './prompt-state.js';
+import { bindResultPanel } from './result-panel.js';
 import { createSegmentClient } from './segment-client.js';
+import { probePixel } from './stage-probe.js';
 import { renderStage } from './stage-render.js';
 
 declare global {
@@ -38,13 +39,8 @@ declare global {
 
 /** Edits within this window are sent as one request. */
 const DEBOUNCE_MS = 60;
-/** A press that moves further than this (CSS px) draws a box instead of adding a point. */
-const DRAG_THRESHOLD_PX = 6;
-
-type Drag =
-  | { kind: 'pending'; x: number; y: number; cssX: number; cssY: number; label: Label }
-  | { kind: 'box'; ax: number; ay: number; bx: number; by: number }
-  | { kind: 'point'; index: number; x: number; y: number };
+/** How close (CSS px) a press or the crosshair must be to a point to grab or remove it. */
+const GRAB_RADIUS_PX = 10;
 
 function must<T extends Element>(root: ParentNode, selector: string): T {
   const el = root.querySelector<T>(selector);
@@ -59,7 +55,7 @@ function start(root: HTMLElement): void {
   const status = must<HTMLElement>(root, '[data-pg=status]');
   const busyText = must<HTMLElement>(root, '[data-pg=busy-text]');
   const curl = must<HTMLElement>(root, '[data-pg=curl]');
-  const stats = must<HTMLElement>(root, '[data-pg=stats]');
+  const result = bindResultPanel(root);
   const undoButton = must<HTMLButtonElement>(root, '[data-pg=undo]');
   const clearButton = must<HTMLButtonElement>(root, '[data-pg=clear]');
   const maskButton = must<HTMLButtonElement>(root, '[data-pg=download-mask]');
@@ -80,6 +76,7 @@ function start(root: HTMLElement): void {
     lastProcessingMs: null,
     lastElapsedMs: null,
     creditsUsed: 0,
+    probe: (x, y) => (image ? probePixel(ctx, image.bitmap, mask?.decoded ?? null, x, y) : null),
   };
   window.__maskd = debug;
 
@@ -96,22 +93,24 @@ function start(root: HTMLElement): void {
     root.querySelector<HTMLInputElement>('input[name=pg-mode]:checked')?.value === '0' ? 0 : 1;
   const scale = () => canvas.width / Math.max(1, canvas.getBoundingClientRect().width);
 
-  function toImage(e: { clientX: number; clientY: number }): { x: number; y: number } {
+  /** The image pixel under the pointer (floor, not round: a click anywhere in pixel x is x). */
+  function toImage(e: { clientX: number; clientY: number }) {
     const r = canvas.getBoundingClientRect();
     const s = canvas.width / r.width;
     return {
-      x: clamp((e.clientX - r.left) * s, canvas.width),
-      y: clamp((e.clientY - r.top) * s, canvas.height),
+      x: clamp(Math.floor((e.clientX - r.left) * s), canvas.width),
+      y: clamp(Math.floor((e.clientY - r.top) * s), canvas.height),
+      cssX: e.clientX,
+      cssY: e.clientY,
     };
   }
 
-  /** The prompts with an in-progress drag applied, for drawing only. */
-  function shown(): { prompts: Prompts; draftBox: Box | null } {
+  /** The prompts with an in-progress drag or keyboard box corner applied, for drawing only. */
+  function shown() {
     const p = history.current;
-    if (drag?.kind === 'point') return { prompts: movePoint(p, drag.index, drag.x, drag.y), draftBox: null };
-    if (drag?.kind === 'box') return { prompts: p, draftBox: normalise(drag.ax, drag.ay, drag.bx, drag.by) };
-    if (corner && cursor) return { prompts: p, draftBox: normalise(corner.x, corner.y, cursor.x, cursor.y) };
-    return { prompts: p, draftBox: null };
+    if (!drag && corner && cursor)
+      return { prompts: p, draftBox: normalise(corner.x, corner.y, cursor.x, cursor.y) };
+    return preview(p, drag);
   }
 
   function draw(): void {
@@ -189,16 +188,24 @@ function start(root: HTMLElement): void {
     debug.creditsUsed += out.creditsUsed ?? 0;
     debug.lastProcessingMs = out.processingMs;
     debug.lastElapsedMs = Math.round(out.elapsedMs);
-    debug.lastMask = { width: decoded.width, height: decoded.height, selectedPixels: decoded.selectedCount };
+    debug.lastMask = {
+      width: decoded.width,
+      height: decoded.height,
+      selectedPixels: decoded.selectedCount,
+      bounds: decoded.bounds,
+      digest: decoded.digest,
+    };
     setMask({ decoded, png: out.mask, overlay: overlayCanvas(decoded) });
     root.dataset.jobId = out.jobId;
     status.dataset.kind = 'ok';
-    status.textContent = `Job ${out.jobId}: ${decoded.selectedCount.toLocaleString()} pixels selected.`;
-    stats.textContent = [
-      `Credits used: ${out.creditsUsed ?? '–'} (this session: ${debug.creditsUsed})`,
-      `Processing: ${out.processingMs === null ? '–' : `${Math.round(out.processingMs)} ms`}`,
-      `Round trip: ${debug.lastElapsedMs} ms`,
-    ].join(' · ');
+    status.textContent = `Job ${out.jobId}`;
+    result.show({
+      creditsUsed: out.creditsUsed,
+      processingMs: out.processingMs,
+      elapsedMs: out.elapsedMs,
+      selectedPixels: decoded.selectedCount,
+      totalPixels: decoded.width * decoded.height,
+    });
   }
 
   function setMask(next: typeof mask): void {
@@ -207,8 +214,11 @@ function start(root: HTMLElement): void {
     root.dataset.maskWidth = m ? String(m.width) : '';
     root.dataset.maskHeight = m ? String(m.height) : '';
     root.dataset.selectedPixels = m ? String(m.selectedCount) : '';
-    if (!m) root.dataset.jobId = '';
-    if (!m) debug.lastMask = null;
+    if (!m) {
+      root.dataset.jobId = '';
+      debug.lastMask = null;
+      result.clear();
+    }
     refreshControls();
     draw();
   }
@@ -231,7 +241,7 @@ function start(root: HTMLElement): void {
     status.dataset.kind = 'info';
     status.textContent = `${file.name}: ${bitmap.width}×${bitmap.height}. Click the object to segment it.`;
     setMask(null);
-    stage.focus();
+    stage.focus({ preventScroll: true });
   }
 
   function download(blob: Blob, suffix: string): void {
@@ -243,50 +253,31 @@ function start(root: HTMLElement): void {
   }
 
   canvas.addEventListener('pointerdown', (e) => {
-    if (!image || e.button !== 0) return;
+    if (!image || (e.button !== 0 && e.button !== 2)) return;
     e.preventDefault();
-    canvas.setPointerCapture(e.pointerId);
-    stage.focus();
-    const { x, y } = toImage(e);
+    stage.focus({ preventScroll: true });
     cursor = null;
-    const hit = pointNear(history.current, x, y, 10 * scale());
-    drag =
-      hit >= 0
-        ? { kind: 'point', index: hit, x, y }
-        : { kind: 'pending', x, y, cssX: e.clientX, cssY: e.clientY, label: label() };
+    const at = toImage(e);
+    // Right button: a background point. Handled here rather than on `contextmenu`, whose
+    // coordinates are whole CSS pixels and can land one image pixel off on a scaled canvas.
+    if (e.button === 2) return update(commit(history, addPoint(history.current, at.x, at.y, 0)));
+    canvas.setPointerCapture(e.pointerId);
+    drag = press(history.current, at, label(), GRAB_RADIUS_PX * scale());
   });
   canvas.addEventListener('pointermove', (e) => {
     if (!drag) return;
-    const { x, y } = toImage(e);
-    if (drag.kind === 'pending') {
-      if (Math.hypot(e.clientX - drag.cssX, e.clientY - drag.cssY) < DRAG_THRESHOLD_PX) return;
-      drag = { kind: 'box', ax: drag.x, ay: drag.y, bx: x, by: y };
-    } else if (drag.kind === 'box') {
-      drag = { ...drag, bx: x, by: y };
-    } else {
-      drag = { ...drag, x, y };
-    }
+    drag = move(drag, toImage(e));
     draw();
   });
   const endDrag = (e: PointerEvent, cancelled: boolean) => {
     const d = drag;
     drag = null;
     if (!d || cancelled) return draw();
-    const p = history.current;
-    if (d.kind === 'pending') update(commit(history, addPoint(p, d.x, d.y, d.label)));
-    else if (d.kind === 'box') {
-      const { x, y } = toImage(e);
-      update(commit(history, setBox(p, d.ax, d.ay, x, y)));
-    } else update(commit(history, movePoint(p, d.index, d.x, d.y)));
+    update(commit(history, release(history.current, move(d, toImage(e)))));
   };
   canvas.addEventListener('pointerup', (e) => endDrag(e, false));
   canvas.addEventListener('pointercancel', (e) => endDrag(e, true));
-  canvas.addEventListener('contextmenu', (e) => {
-    e.preventDefault();
-    if (!image) return;
-    const { x, y } = toImage(e);
-    update(commit(history, addPoint(history.current, x, y, 0)));
-  });
+  canvas.addEventListener('contextmenu', (e) => e.preventDefault());
 
   stage.addEventListener('keydown', (e) => {
     if (!image) return;
@@ -316,6 +307,12 @@ function start(root: HTMLElement): void {
         update(commit(history, setBox(p, corner.x, corner.y, here.x, here.y)));
         corner = null;
         return draw();
+      case 'remove': {
+        // The point nearest the crosshair, else the newest point.
+        const near = cursor ? pointNear(p, cursor.x, cursor.y, GRAB_RADIUS_PX * 3 * scale()) : -1;
+        const index = near >= 0 ? near : p.points.length - 1;
+        return index >= 0 ? update(commit(history, removePoint(p, index))) : undefined;
+      }
       case 'undo':
         corner = null;
         return update(undo(history));
@@ -352,10 +349,6 @@ function start(root: HTMLElement): void {
   window.addEventListener('resize', draw);
   refreshControls();
   root.dataset.ready = 'true';
-}
-
-function normalise(ax: number, ay: number, bx: number, by: number): Box {
-  return [Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by)];
 }
 
 const root = document.querySelector<HTMLElement>('[data-playground]');

@@ -30,7 +30,9 @@ export function adminPage(m: AdminPageModel): string {
     const self = a.id === m.viewer.accountId;
     return html`<tr${a.disabledAt !== null ? html` class="disabled"` : ''}>
       <td>${a.email}${a.isAdmin ? html` <span class="badge">admin</span>` : ''}</td>
-      <td>${timeTag(a.createdAt)}</td><td class="num">${a.balance.toLocaleString('en')}</td>
+      <td>${timeTag(a.createdAt)}</td>
+      <td>${a.disabledAt === null ? html`<span class="status status-active">active</span>` : html`<span class="status status-disabled">disabled</span>`}</td>
+      <td class="num">${a.balance.toLocaleString('en')}</td>
       <td class="actions">
         <form method="post" action="/account/admin/accounts/${a.id}/grant" class="inline compact">
           ${csrfField(token)}
@@ -60,7 +62,7 @@ export function adminPage(m: AdminPageModel): string {
     </section>
     <section class="card">
       <h2>Accounts <span class="muted">(${m.total})</span></h2>
-      <div class="table-wrap"><table data-accounts><thead><tr><th>Email</th><th>Created</th><th class="num">Balance</th><th></th></tr></thead>
+      <div class="table-wrap"><table data-accounts><thead><tr><th>Email</th><th>Created</th><th>Status</th><th class="num">Balance</th><th></th></tr></thead>
       <tbody>${accounts}</tbody></table></div>
       <nav class="pager" aria-label="Account pages">
         ${prev !== null ? html`<a href="/account/admin?offset=${prev}">Previous</a>` : ''}

@@ -51,7 +51,7 @@ export function signUpPage(s: AuthFormState & { minPasswordLength: number }): st
     <form method="post" action="/account/sign-up" class="stack">
       ${csrfField(s.csrfToken)}<input type="hidden" name="next" value="${s.next ?? '/account'}">
       <label>Email <input type="email" name="email" autocomplete="username" required maxlength="320" value="${s.email ?? ''}" autofocus></label>
-      <label>Password <span class="muted">(at least ${s.minPasswordLength} characters)</span>
+      <label><span>Password <span class="muted">(at least ${s.minPasswordLength} characters)</span></span>
         <input type="password" name="password" autocomplete="new-password" required minlength="${s.minPasswordLength}" maxlength="1024"></label>
       <button type="submit" class="primary">Create account</button>
     </form>

@@ -35,7 +35,7 @@ export function usagePage(m: UsagePageModel): string {
       <td class="num">${s.totalCreditsUsed}</td></tr>`,
   );
   const body = html`<h1>Usage</h1>
-    <section class="card">${usageChart(m.days)}</section>
+    <section class="card"><h2>Requests and credits per day</h2>${usageChart(m.days)}</section>
     <section class="card">
       <h2>Recent jobs</h2>
       ${

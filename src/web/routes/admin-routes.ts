@@ -33,7 +33,8 @@ export const adminRoutes: WebRoute = (app, deps) => {
       total,
       offset,
       pageSize: PAGE_SIZE,
-      pending: deps.web.topUpRequests.listPending(100),
+      // Only requests waiting for a person: a payment provider's are settled by its webhook.
+      pending: deps.web.topUp.needsApproval ? deps.web.topUpRequests.listPending(100, deps.web.topUp.id) : [],
       notice: noticeFor(request.query.notice),
     });
     return sendPage(reply, page);

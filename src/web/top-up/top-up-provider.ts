@@ -5,6 +5,7 @@
  * `TopUpRequests.complete`, which grants them through the same credit ledger the API debits.
  * docs/top-up-providers.md describes writing a payment provider.
  */
+import type { App } from '../../http/app-type.js';
 import type { TopUpRequest } from './top-up-requests.js';
 
 export type TopUpStart =
@@ -22,6 +23,13 @@ export interface TopUpProvider {
   readonly needsApproval: boolean;
   /** @throws AppError `validation` (bad amount) or `conflict` (too many open requests). */
   begin(input: { accountId: string; credits: number; returnUrl: string }): Promise<TopUpStart>;
+  /**
+   * Optional routes the provider needs, typically the payment webhook that calls
+   * `TopUpRequests.complete`. They are registered in a context of their own: no session, no
+   * CSRF check (a webhook carries neither), so each route must authenticate its caller itself,
+   * e.g. by verifying the payment provider's signature.
+   */
+  routes?(app: App): void;
 }
 
 /** Bounds on one request, whatever the provider. */

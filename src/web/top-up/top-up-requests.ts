@@ -30,8 +30,8 @@ export interface TopUpRequests {
   create(input: { accountId: string; credits: number; provider: string; externalRef?: string }): TopUpRequest;
   get(id: string): TopUpRequest | null;
   listForAccount(accountId: string, limit: number): TopUpRequest[];
-  /** Oldest first, with the requester's email for the admin view. */
-  listPending(limit: number): (TopUpRequest & { email: string })[];
+  /** Oldest first, with the requester's email for the admin view; only `provider`'s when given. */
+  listPending(limit: number, provider?: string): (TopUpRequest & { email: string })[];
   countPending(accountId: string): number;
   /** Grants the credits. @returns false when the request was not pending (already decided). */
   complete(id: string, by: { decidedBy: string; externalRef?: string }): boolean;
@@ -115,13 +115,14 @@ export function createTopUpRequests(opts: {
         )
         .all(accountId, limit)
         .map(toRequest),
-    listPending: (limit) =>
+    listPending: (limit, provider) =>
       db
-        .prepare<[number], Row & { email: string }>(
+        .prepare<[{ provider: string | null; limit: number }], Row & { email: string }>(
           `SELECT t.*, a.email FROM top_up_requests t JOIN accounts a ON a.id = t.account_id
-           WHERE t.status = 'pending' ORDER BY t.created_at, t.id LIMIT ?`,
+           WHERE t.status = 'pending' AND (@provider IS NULL OR t.provider = @provider)
+           ORDER BY t.created_at, t.id LIMIT @limit`,
         )
-        .all(limit)
+        .all({ provider: provider ?? null, limit })
         .map((r) => ({ ...toRequest(r), email: r.email })),
     countPending: (accountId) =>
       db
