@@ -10,6 +10,7 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.js';
+import { AppError } from './errors/app-error.js';
 import type { App, RouteContext } from './http/app-type.js';
 import { createAuthenticate } from './http/authenticate.js';
 import {
@@ -38,7 +39,9 @@ export async function buildApp(deps: Deps): Promise<App> {
     requestIdHeader: false,
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: config.server.trustProxy,
-    return503OnClosing: true,
+    // Our onRequest hook answers the 503 while closing instead: Fastify's own skips the hooks,
+    // so its answer would have no request id and not the `{"detail": …}` shape.
+    return503OnClosing: false,
     // server.ts sets the timeouts themselves; how often Node checks them can only be set here.
     http: {
       connectionsCheckingInterval: Math.min(
@@ -56,9 +59,18 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   installErrorHandling(app);
   app.decorateRequest('account', null);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     reply.header('x-content-type-options', 'nosniff');
+    // Requests still arriving on kept-alive connections while in-flight ones drain.
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new AppError('overloaded', 'The server is shutting down; retry shortly');
+    }
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -75,7 +75,7 @@ export function createAccountService(opts: { db: Db; clock: Clock; random: Rando
 
   const mustGet = (id: string): Account => {
     const row = byId.get(id);
-    if (!row) throw new AppError('not_found', `No account ${id}`);
+    if (!row) throw new AppError('not_found', `No account with id "${id}"`);
     return toAccount(row);
   };
 

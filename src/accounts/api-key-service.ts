@@ -90,7 +90,7 @@ export function createApiKeyService(opts: {
 
   return {
     create({ accountId, name = 'default' }) {
-      if (!opts.accounts.get(accountId)) throw new AppError('not_found', `No account ${accountId}`);
+      if (!opts.accounts.get(accountId)) throw new AppError('not_found', `No account with id "${accountId}"`);
       const key = KEY_PREFIX + opts.random.bytes(SECRET_BYTES).toString('base64url');
       const id = randomUuid(opts.random);
       insert.run(

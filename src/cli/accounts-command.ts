@@ -1,6 +1,7 @@
 /** `maskd accounts create|show`: operator account management on the configured data dir. */
+import { AppError, isAppError } from '../errors/app-error.js';
 import { type CliContext, type Command, UsageError } from './cli-context.js';
-import { positiveInt, printResult, required, withAccountDeps } from './operator-io.js';
+import { nonNegativeInt, printResult, required, withAccountDeps } from './operator-io.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 const USAGE = `usage: maskd accounts create --email EMAIL [--credits N] [--admin] [--json]
@@ -38,9 +39,9 @@ async function create(ctx: CliContext, args: string[]): Promise<number> {
   if (values.help) return help(ctx);
   const email = required(values.email, 'email', 'accounts create');
   const credits =
-    values.credits === undefined ? 0 : positiveInt(values.credits, 'credits', 'accounts create');
+    values.credits === undefined ? 0 : nonNegativeInt(values.credits, 'credits', 'accounts create');
   return withAccountDeps(ctx, (deps) => {
-    const account = deps.accounts.create({ email, isAdmin: values.admin === true });
+    const account = createAccount(() => deps.accounts.create({ email, isAdmin: values.admin === true }));
     const balance =
       credits > 0 ? deps.credits.grant(account.id, credits, 'operator: initial credits').balanceAfter : 0;
     printResult(
@@ -60,7 +61,8 @@ async function show(ctx: CliContext, args: string[]): Promise<number> {
   if (!id) throw new UsageError('missing ACCOUNT_ID', 'accounts show');
   return withAccountDeps(ctx, (deps) => {
     const account = deps.accounts.get(id);
-    if (!account) throw new UsageError(`no account ${id}`, 'accounts show');
+    // Not a usage mistake (exit 2) but a lookup that found nothing (exit 1), like `keys create`.
+    if (!account) throw new AppError('not_found', `No account with id "${id}"`);
     const keys = deps.apiKeys.list(id);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const object = {
@@ -87,6 +89,18 @@ async function show(ctx: CliContext, args: string[]): Promise<number> {
     printResult(ctx, values.json === true, object, text);
     return 0;
   });
+}
+
+/** The service's email check, reworded as the option the operator typed. */
+function createAccount<T>(create: () => T): T {
+  try {
+    return create();
+  } catch (err) {
+    if (isAppError(err) && err.code === 'validation' && err.details.field === 'email') {
+      throw new UsageError(`--email is ${err.message}`, 'accounts create');
+    }
+    throw err;
+  }
 }
 
 function help(ctx: CliContext): number {

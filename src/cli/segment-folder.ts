@@ -4,11 +4,11 @@
  * the exit code is 1 if any failed.
  *
  * Throughput comes from running `jobs` images at once, each on its own model worker with its
- * share of the cores (see `intraOpThreadsFor`): on 2 cores that is ~1.8× one core, while one
- * worker using both cores for each image gets ~1.3× (the encoder's operators do not scale).
+ * share of the cores (see `intraOpThreadsFor`): measured on 2 cores (npm run bench) that is
+ * ~1.85× one core, while one worker spreading each image over both cores gets ~1.6×.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Engine, Prompts } from '../engine/index.js';
 import { isAppError } from '../errors/app-error.js';
@@ -42,12 +42,12 @@ export async function segmentFolder(o: SegmentFolderOptions): Promise<number> {
     ctx.stderr.write(`maskd: no ${IMAGE_EXTENSIONS.join('/')} images in ${o.inputDir}\n`);
     return 1;
   }
-  // Opened only now: no worker (and no copy of the model) for images that are not there.
+  await makeDir(o.outDir); // before the model loads: a bad -o fails at once
+  // Sized only now: no worker (and no copy of the model) for images that are not there.
   const concurrency = Math.min(o.jobs, files.length);
   const engine = await ctx.openEngine({ ...o.config, engine: { ...o.config.engine, concurrency } });
   let outcomes: ImageOutcome[];
   try {
-    await makeDir(o.outDir);
     outcomes = await segmentAll(o, engine, files, concurrency);
   } finally {
     await engine.close();
@@ -122,7 +122,7 @@ const PATH_ERRORS: ReadonlySet<string> = new Set([
   'ENOTDIR',
   'EEXIST',
   'EROFS',
-  'ENOENT', // only after the folder was created: a path the OS will not let exist (/proc/…)
+  'ENOENT', // from mkdir -p: a path the OS will not create (e.g. under /proc)
 ]);
 
 function pathError(err: unknown, what: string): unknown {
@@ -131,7 +131,8 @@ function pathError(err: unknown, what: string): unknown {
   return new UsageError(`-o: cannot ${what} (${code})`, 'segment');
 }
 
-async function makeDir(dir: string): Promise<void> {
+/** mkdir -p. @throws UsageError when the path cannot be a folder. */
+export async function makeDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
@@ -139,9 +140,8 @@ async function makeDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes one mask, creating its folder if needed. @throws UsageError for an unwritable path. */
+/** Writes one mask into an existing folder. @throws UsageError for an unwritable path. */
 export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
-  await makeDir(dirname(path));
   try {
     await writeFile(path, bytes);
   } catch (err) {

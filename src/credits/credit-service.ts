@@ -81,7 +81,7 @@ export function createCreditService(opts: { db: Db; clock: Clock }): CreditServi
   const credit = db.transaction(
     (accountId: string, amount: number, kind: LedgerKind, jobId?: string, note?: string) => {
       const row = give.get(amount, accountId);
-      if (!row) throw new AppError('not_found', `No account ${accountId}`);
+      if (!row) throw new AppError('not_found', `No account with id "${accountId}"`);
       return toEntry(
         append.get(
           accountId,
@@ -108,7 +108,7 @@ export function createCreditService(opts: { db: Db; clock: Clock }): CreditServi
   return {
     balance(accountId) {
       const row = balanceOf.get(accountId);
-      if (!row) throw new AppError('not_found', `No account ${accountId}`);
+      if (!row) throw new AppError('not_found', `No account with id "${accountId}"`);
       return row.balance;
     },
     grant(accountId, amount, note) {

@@ -185,6 +185,9 @@ export function installErrorHandling(app: FastifyInstance): void {
         { code: isAppError(err) ? err.code : (err as FastifyError).code, status: r.status },
         'request refused',
       );
+    // Refused before the body was all read (a 413 mid-upload, a 401 before it): close the
+    // connection after answering rather than let Node read and discard the rest of the upload.
+    if (!request.raw.complete) reply.header('connection', 'close');
     // The onRequest hook has set it already, unless the error came before that hook ran.
     return reply.code(r.status).header(REQUEST_ID_HEADER, request.id).headers(r.headers).send(r.body);
   });

@@ -83,11 +83,29 @@ export async function* readUploads(
 }
 
 async function toUpload(part: MultipartFile, maxBytes: number): Promise<Upload> {
-  const bytes = await part.toBuffer();
+  // Not `part.toBuffer()`: past the limit it keeps reading (and discarding) to the end of the
+  // part, so a client streaming gigabytes would hear its 413 only after sending them all.
+  // Leaving the loop destroys the part's stream, which stops reading the request.
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file) {
+    if (part.file.truncated) throw tooLarge(maxBytes);
+    chunks.push(chunk as Buffer);
+  }
   if (part.file.truncated) throw tooLarge(maxBytes);
-  // Only for display; the path a browser may send is dropped and the length bounded.
-  const name = part.filename?.split(/[\\/]/).pop()?.slice(0, 255) || null;
-  return { filename: name, bytes };
+  return { filename: displayName(part.filename), bytes: Buffer.concat(chunks) };
+}
+
+/**
+ * Only for display: the directories a browser may send are dropped, control characters removed
+ * and the length bounded.
+ */
+function displayName(filename: string | undefined): string | null {
+  const name = filename
+    ?.split(/[\\/]/)
+    .pop()
+    ?.replace(/\p{Cc}/gu, '')
+    .slice(0, 255);
+  return name || null;
 }
 
 const tooLarge = (maxBytes: number) =>

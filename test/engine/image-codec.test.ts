@@ -8,6 +8,7 @@ import {
   resizeRgb,
 } from '../../src/engine/image-codec.js';
 import { isAppError } from '../../src/errors/app-error.js';
+import { displayedPixel, displayedSize, ORIENTATIONS } from './fixtures/exif-orientation.js';
 import {
   grayPng,
   markedImage,
@@ -42,13 +43,19 @@ describe('probeImage', () => {
     }
   });
 
-  it('refuses GIF, TIFF, AVIF and SVG as unsupported media types, naming the type', async () => {
+  it('refuses GIF, TIFF, AVIF, SVG and HEIC as unsupported media types, naming the type', async () => {
     const rect = { left: 0, top: 0, width: 4, height: 4 };
     const cases: [string, Buffer][] = [
       ['gif', await markedImage(16, 16, rect, 'gif')],
       ['tiff', await markedImage(16, 16, rect, 'tiff')],
       ['avif', await markedImage(16, 16, rect, 'avif')],
       ['svg', SVG],
+      // libvips here cannot write HEIC (no HEVC encoder), so hand-assemble the container start:
+      // an ISO-BMFF `ftyp` box with brand "heic", as iPhones write it.
+      [
+        'heic',
+        Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic\0\0\0\0mif1heic'), noise(512)]),
+      ],
     ];
     for (const [name, bytes] of cases) {
       await rejectsWith(
@@ -79,6 +86,27 @@ describe('probeImage', () => {
     );
     await rejectsWith(decodeImage(flood, LIMIT), 'too_many_pixels');
     assert.ok(performance.now() - t0 < 200, `took ${performance.now() - t0} ms`);
+  });
+
+  it('rejects JPEG and WebP headers claiming too many pixels, without decoding them', async () => {
+    // Small valid files whose headers are edited to claim a huge canvas: the probe must trust
+    // the header and refuse, since decoding is exactly what a flood wants us to do.
+    const red = { left: 0, top: 0, width: 4, height: 4 };
+    const jpeg = Buffer.from(await markedImage(16, 8, red, 'jpeg'));
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    assert.ok(sof > 0, 'baseline SOF0 marker');
+    jpeg.writeUInt16BE(30_000, sof + 5); // height
+    jpeg.writeUInt16BE(30_000, sof + 7); // width
+    await rejectsWith(
+      decodeImage(jpeg, LIMIT),
+      'too_many_pixels',
+      /^Image is 30000x30000 \(900000000 pixels\); the limit is 50000000 pixels$/,
+    );
+    const webp = Buffer.from(await markedImage(16, 8, red, 'webp'));
+    assert.equal(webp.toString('latin1', 12, 16), 'VP8 ', 'simple lossy WebP');
+    webp.writeUInt16LE(16_383, 26); // 14-bit width, the format's maximum
+    webp.writeUInt16LE(16_383, 28); // 14-bit height
+    await rejectsWith(decodeImage(webp, LIMIT), 'too_many_pixels', /^Image is 16383x16383 /);
   });
 
   it('reports the displayed size of EXIF-rotated JPEGs (orientations 5–8 swap)', async () => {
@@ -129,6 +157,46 @@ describe('decodeImage', () => {
     assert.ok(!red(17, 56), 'bottom-right should be background');
   });
 
+  it('applies each of the 8 EXIF orientations: every stored pixel lands where a viewer shows it', async () => {
+    // Stored 30×12 with a 9×5 red patch near the top-left corner (asymmetric, so every flip shows).
+    const [w, h] = [30, 12];
+    const patch = { left: 2, top: 1, width: 9, height: 5 };
+    const base = await markedImage(w, h, patch, 'png');
+    const inPatch = (x: number, y: number) =>
+      x >= patch.left && x < patch.left + patch.width && y >= patch.top && y < patch.top + patch.height;
+    // JPEG blurs colour edges; judge only pixels at least 2 px from the patch border.
+    const nearEdge = (x: number, y: number) =>
+      [-2, -1, 0, 1, 2].some(
+        (d) => inPatch(x + d, y) !== inPatch(x, y) || inPatch(x, y + d) !== inPatch(x, y),
+      );
+    for (const o of ORIENTATIONS) {
+      const img = await decodeImage(await withOrientation(base, o), LIMIT);
+      const [dw, dh] = displayedSize(o, w, h);
+      assert.deepEqual([img.width, img.height], [dw, dh], `orientation ${o}: size`);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          if (nearEdge(x, y)) continue;
+          const [dx, dy] = displayedPixel(o, x, y, w, h);
+          const i = (dy * dw + dx) * 3;
+          const red = img.data[i] > 200 && img.data[i + 1] < 80;
+          assert.equal(red, inPatch(x, y), `orientation ${o}: stored (${x}, ${y}) shown at (${dx}, ${dy})`);
+        }
+      }
+    }
+  });
+
+  it('composites semi-transparent pixels over white', async () => {
+    // Pure red at alpha 128: 255·a + 255·(1 − a) = 255 for red; 0·a + 255·(1 − a) ≈ 127 for green and blue.
+    const img = await decodeImage(
+      await transparentPng(2, 1, { r: 255, g: 0, b: 0, alpha: 128 / 255 }),
+      LIMIT,
+    );
+    assert.equal(img.data.length, 2 * 3, 'three channels: alpha is gone');
+    const [r, g, b] = img.data;
+    assert.equal(r, 255);
+    assert.ok(Math.abs(g - 127) <= 1 && Math.abs(b - 127) <= 1, `got ${r},${g},${b}`);
+  });
+
   it('flattens transparency onto white', async () => {
     const img = await decodeImage(await transparentPng(4, 2), LIMIT);
     assert.deepEqual([...img.data], new Array(4 * 2 * 3).fill(255));
@@ -151,6 +219,12 @@ describe('decodeImage', () => {
     );
     const png = await markedImage(256, 256, { left: 10, top: 10, width: 100, height: 50 }, 'png');
     await rejectsWith(decodeImage(png.subarray(0, png.length - 30), LIMIT), 'undecodable_image', /PNG data/);
+    const webp = await markedImage(256, 256, { left: 10, top: 10, width: 100, height: 50 }, 'webp');
+    await rejectsWith(
+      decodeImage(webp.subarray(0, webp.length >> 1), LIMIT),
+      'undecodable_image',
+      /WEBP (header|data)/,
+    );
   });
 
   it('enforces the pixel limit on decode too', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createStubEngine } from '../../src/engine/index.js';
+import { createStubEngine, type Engine } from '../../src/engine/index.js';
 import { createTestApp, grayPng, postBatch, postImage, type TestApp } from '../helpers/test-app.js';
 
 async function poll(t: TestApp, key: string, url: string, until: (body: { status: string }) => boolean) {
@@ -13,6 +13,31 @@ async function poll(t: TestApp, key: string, url: string, until: (body: { status
     await sleep(10);
   }
   throw new Error(`${url} never reached the expected state`);
+}
+
+/** The stub engine, held at the start of each `segment` until the test opens the gate. */
+function gatedEngine(maxPixels: number): { engine: Engine; open(): void; started: Promise<void> } {
+  const real = createStubEngine({ maxPixels });
+  let open!: () => void;
+  let markStarted!: () => void;
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
+  const started = new Promise<void>((r) => {
+    markStarted = r;
+  });
+  return {
+    engine: {
+      ...real,
+      async segment(req) {
+        markStarted();
+        await gate;
+        return real.segment(req);
+      },
+    },
+    open: () => open(),
+    started,
+  };
 }
 
 describe('jobs', () => {
@@ -59,6 +84,32 @@ describe('jobs', () => {
     assert.equal(done.result.credits_used, 1);
     assert.ok(done.result.output_url);
     assert.equal(t.deps.credits.balance(account.id), 1);
+  });
+
+  test('async=true: pending → processing → completed, each state visible through GET', async () => {
+    const gated = gatedEngine(50_000_000);
+    const g = await createTestApp({ engine: () => gated.engine });
+    try {
+      const { key } = g.createCustomer({ credits: 3 });
+      const get = async (id: string) =>
+        (await g.app.inject({ url: `/v1/jobs/${id}`, headers: { authorization: `Bearer ${key}` } })).json();
+      const first = await postImage(g, key, { query: 'box=[1,1,30,30]&async=true' });
+      const second = await postImage(g, key, { query: 'box=[1,1,30,30]&async=true' });
+      assert.deepEqual([first.statusCode, second.statusCode], [202, 202]);
+      assert.equal(first.json().status, 'pending');
+      await gated.started; // the worker (one at a time) has taken the first job into the engine
+      const running = await get(first.json().job_id);
+      assert.deepEqual([running.status, running.result.status], ['processing', 'processing']);
+      assert.equal(running.result.output_url, null);
+      assert.equal(running.result.credits_used, null);
+      assert.equal((await get(second.json().job_id)).status, 'pending');
+      gated.open();
+      const done = await poll(g, key, `/v1/jobs/${second.json().job_id}`, (b) => b.status === 'completed');
+      assert.equal(done.result.credits_used, 1);
+      assert.equal((await get(first.json().job_id)).status, 'completed');
+    } finally {
+      await g.close();
+    }
   });
 
   test('async batch: 202 pending, then completed in order', async () => {

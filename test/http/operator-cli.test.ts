@@ -3,7 +3,8 @@
  * key used against the app built on the same data dir.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,5 +83,78 @@ describe('operator CLI', () => {
     const bad = await maskd('credits', 'add', '--account', 'x', '--amount=-4');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--amount must be a positive integer/);
+  });
+
+  test('messages name what went wrong; unknown ids exit 1, usage mistakes exit 2, stdout stays empty', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [
+        ['accounts', 'create', '--email', 'not-an-email', '--json'],
+        2,
+        /^maskd: --email is not a valid email address \(see: maskd accounts create --help\)\n$/,
+      ],
+      [
+        ['accounts', 'create', '--email', 'x@example.com', '--credits', 'lots'],
+        2,
+        /--credits must be a whole number/,
+      ],
+      [['accounts', 'show', 'nope', '--json'], 1, /^maskd: No account with id "nope"\n$/],
+      [['keys', 'create', '--account', 'nope', '--json'], 1, /^maskd: No account with id "nope"\n$/],
+      [
+        ['credits', 'add', '--account', 'nope', '--amount', '5', '--json'],
+        1,
+        /^maskd: No account with id "nope"\n$/,
+      ],
+      [['keys', 'revoke', 'sk-live-nothere', '--json'], 1, /No active key with prefix sk-live-nothere/],
+      [['keys', 'revoke'], 2, /missing KEY_PREFIX/],
+      [['serve', 'now'], 2, /unexpected argument "now"/],
+      [['serve', '--port', '9'], 2, /Unknown option '--port'/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await maskd(...args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      assert.equal(r.stdout, '', args.join(' '));
+    }
+  });
+
+  test('--credits 0 is allowed; --json answers are exactly one object', async () => {
+    const created = await json('accounts', 'create', '--email', 'zero@example.com', '--credits', '0');
+    assert.equal(created.balance, 0);
+    const shown = await json('accounts', 'show', created.account_id);
+    assert.deepEqual(shown.keys, []);
+  });
+
+  test('serve --json: one JSON object on stdout once listening, logs on stderr, clean exit on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['bin/maskd.js', 'serve', '--json'], {
+      env: {
+        PATH: process.env.PATH,
+        MASKD_DATA_DIR: dataDir,
+        MASKD_ENGINE: 'stub',
+        PORT: '0',
+        HOST: '127.0.0.1',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    try {
+      for (let i = 0; i < 200 && !stdout.includes('\n'); i++) await new Promise((r) => setTimeout(r, 25));
+      const ready = JSON.parse(stdout);
+      assert.deepEqual(Object.keys(ready), ['address', 'public_url', 'model']);
+      assert.equal(ready.model, 'stub');
+      assert.match(ready.address, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal((await fetch(`${ready.address}/healthz`)).status, 200);
+      assert.match(stderr, /"msg":"maskd is serving"/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
   });
 });

