@@ -3,6 +3,9 @@
  *   4xx  {"detail": "message"}
  *   422  {"detail": [{"loc": ["query", "points"], "msg": "…", "type": "value_error"}]}
  *   500  {"detail": "Internal server error", "request_id": "…"} — the cause goes only to the log.
+ * Three entry points cover every layer: the route error handler, Fastify's pre-routing errors
+ * (`frameworkErrorHandler`) and Node's HTTP-parser errors (`createClientErrorHandler`); each
+ * answer carries an X-Request-Id.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';

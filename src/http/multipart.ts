@@ -1,8 +1,8 @@
 /**
  * Reading uploads from multipart/form-data, one file in memory at a time, each capped while it
- * streams (busboy stops counting at `maxBytes`, so an oversized upload is refused without ever
- * being held whole). Every parser failure becomes an AppError: a truncated or malformed body
- * is the client's 400, never our 500.
+ * streams: the moment a file passes `maxBytes` reading stops and the 413 goes out, so an
+ * oversized upload is never held whole nor waited for. Every parser failure becomes an
+ * AppError: a truncated or malformed body is the client's 400, never our 500.
  */
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
