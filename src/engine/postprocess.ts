@@ -36,8 +36,9 @@ export function axisSampling(srcLen: number, dstLen: number): AxisSampling {
 }
 
 /**
- * Bilinear resize of one plane. Used where the float values matter (tests, SAM 1 low-res work);
- * for masks prefer `upsampleToMask`, which never materialises the large float plane.
+ * Bilinear resize of one plane, keeping the float values: the plain reference that the golden
+ * tests pin down and `upsampleToMask` (the fused, banded version the engine runs, which never
+ * materialises the large float plane) is tested against.
  * @param src [sh, sw] float32, read from `offset`.
  * @returns [dh, dw] float32.
  */

@@ -53,6 +53,27 @@ describe('upsampleToMask', () => {
     );
   });
 
+  it('selects exactly where bilinearResize (the golden-tested reference) is above 0', () => {
+    // Seeded LCG, so the logits are random-looking but the same every run.
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 8 - 4;
+    const src = Float32Array.from({ length: 2 * 16 * 16 }, rand);
+    for (const [dw, dh] of [
+      [37, 21],
+      [64, 64],
+      [9, 50],
+    ]) {
+      const out = new Uint8Array(dw * dh);
+      upsampleToMask(src, 16, 16, out, dw, dh, { offset: 256 });
+      const ref = bilinearResize(src, 16, 16, dw, dh, 256);
+      assert.deepEqual(
+        [...out],
+        [...ref].map((v) => (v > 0 ? 255 : 0)),
+        `${dw}×${dh}`,
+      );
+    }
+  });
+
   it('writes only the requested row band', () => {
     const out = new Uint8Array(16);
     upsampleToMask(Float32Array.from([1, 1, 1, 1]), 2, 2, out, 4, 4, { rowFrom: 1, rowTo: 3 });

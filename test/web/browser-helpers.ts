@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import type { EvalCase as DevSetCase } from '../../src/engine/eval/dev-set-eval.js';
 import { decodeImage } from '../../src/engine/image-codec.js';
 import type { PlaygroundDebug } from '../../src/web/client/playground-debug.js';
 
@@ -33,12 +34,8 @@ export interface PageGlobals {
   location: { origin: string };
 }
 
-export interface EvalCase {
-  name: string;
-  image: string;
-  mask: string;
-  click: [number, number];
-  box: [number, number, number, number];
+/** A dev-set case with the extra fields of `cases.json` the browser tests compare against. */
+export interface EvalCase extends DevSetCase {
   area_px: number;
   width: number;
   height: number;

@@ -11,6 +11,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { loadEvalCases } from '../../src/engine/eval/dev-set-eval.js';
 import { EVAL_DEV, REPO_ROOT } from '../cli/run-cli.js';
 import {
   CHROMIUM_SKIP,
@@ -61,7 +62,7 @@ else
     before(async () => {
       await mkdir(ARTIFACTS, { recursive: true });
       await mkdir(DOCS, { recursive: true });
-      const cases = JSON.parse(await readFile(join(EVAL_DEV, 'cases.json'), 'utf8')) as EvalCase[];
+      const cases = (await loadEvalCases(EVAL_DEV)) as EvalCase[];
       const byName = (n: string) => {
         const c = cases.find((x) => x.name === n);
         assert.ok(c, `eval case ${n}`);
