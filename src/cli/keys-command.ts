@@ -1,6 +1,6 @@
 /** `maskd keys create|revoke`: API keys for an account. The secret is printed once, at creation. */
 import { type CliContext, type Command, UsageError } from './cli-context.js';
-import { printResult, required, withAccountDeps } from './operator-io.js';
+import { printResult, printUsage, required, subcommands, withAccountDeps } from './operator-io.js';
 import { parseCommandArgs } from './parse-command-args.js';
 
 const USAGE = `usage: maskd keys create --account ACCOUNT_ID [--name NAME] [--json]
@@ -13,19 +13,7 @@ const USAGE = `usage: maskd keys create --account ACCOUNT_ID [--name NAME] [--js
 export const keysCommand: Command = {
   name: 'keys',
   summary: 'issue and revoke API keys',
-  async run(ctx: CliContext): Promise<number> {
-    const [sub, ...rest] = ctx.args;
-    if (sub === 'create') return create(ctx, rest);
-    if (sub === 'revoke') return revoke(ctx, rest);
-    if (sub === '--help' || sub === '-h') {
-      ctx.stdout.write(USAGE);
-      return 0;
-    }
-    throw new UsageError(
-      sub ? `unknown subcommand "${sub}" (expected create or revoke)` : 'missing subcommand',
-      'keys',
-    );
-  },
+  run: subcommands('keys', USAGE, { create, revoke }),
 };
 
 async function create(ctx: CliContext, args: string[]): Promise<number> {
@@ -34,7 +22,7 @@ async function create(ctx: CliContext, args: string[]): Promise<number> {
     name: { type: 'string' },
     json: { type: 'boolean' },
   });
-  if (values.help) return help(ctx);
+  if (values.help) return printUsage(ctx, USAGE);
   const accountId = required(values.account, 'account', 'keys create');
   return withAccountDeps(ctx, (deps) => {
     const { key, info } = deps.apiKeys.create({ accountId, name: values.name });
@@ -50,7 +38,7 @@ async function create(ctx: CliContext, args: string[]): Promise<number> {
 
 async function revoke(ctx: CliContext, args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('keys revoke', args, { json: { type: 'boolean' } });
-  if (values.help) return help(ctx);
+  if (values.help) return printUsage(ctx, USAGE);
   const prefix = positionals[0];
   if (!prefix) throw new UsageError('missing KEY_PREFIX', 'keys revoke');
   return withAccountDeps(ctx, (deps) => {
@@ -63,9 +51,4 @@ async function revoke(ctx: CliContext, args: string[]): Promise<number> {
     );
     return 0;
   });
-}
-
-function help(ctx: CliContext): number {
-  ctx.stdout.write(USAGE);
-  return 0;
 }

@@ -1,6 +1,6 @@
 /** `maskd models list`: every known model plus any custom one installed, as a table or JSON. */
 import { stat } from 'node:fs/promises';
-import type { KnownModel, ModelRegistry } from '../models/model-registry.js';
+import { isVerifiable, type KnownModel, type ModelRegistry } from '../models/model-registry.js';
 import { type InstalledModel, listInstalled } from '../models/model-store.js';
 import { loadRegistry } from '../models/registry-file.js';
 import type { CliContext } from './cli-context.js';
@@ -64,7 +64,7 @@ export async function runModelsList(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-export async function listModels(
+async function listModels(
   registry: ModelRegistry,
   installed: InstalledModel[],
   defaultName: string,
@@ -119,7 +119,7 @@ async function listKnown(
     bytesApprox: inst === undefined && exact === null && approx !== null,
     installed: inst !== undefined,
     bundled: false,
-    checksum: encoder.sha256 !== null && decoder.sha256 !== null ? 'verified' : 'checksum unknown',
+    checksum: isVerifiable(m) ? 'verified' : 'checksum unknown',
     path: inst?.dir ?? null,
   };
 }

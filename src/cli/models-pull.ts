@@ -1,6 +1,6 @@
 /** `maskd models pull <name>`: resumable, sha256-verified install with a progress bar. */
 
-import { pullModel } from '../models/pull-model.js';
+import { type ModelPart, type PullResult, pullModel } from '../models/pull-model.js';
 import { loadRegistry } from '../models/registry-file.js';
 import { type CliContext, UsageError } from './cli-context.js';
 import { parseCommandArgs } from './parse-command-args.js';
@@ -41,38 +41,38 @@ export async function runModelsPull(ctx: CliContext): Promise<number> {
     return 0;
   }
 
-  const bars = new Map<string, ProgressBar>();
-  const barFor = (part: string) => {
-    let bar = bars.get(part);
-    if (bar === undefined) {
-      for (const b of bars.values()) b.finish();
-      bar = createProgressBar({
+  // The files download one after the other: one bar at a time, the previous one finished.
+  let bar: { part: ModelPart; progress: ProgressBar } | undefined;
+  const barFor = (part: ModelPart): ProgressBar => {
+    if (bar?.part !== part) {
+      bar?.progress.finish();
+      const progress = createProgressBar({
         out: ctx.stderr,
         label: part.padEnd(7),
         clock: ctx.clock,
         format: formatBytes,
       });
-      bars.set(part, bar);
+      bar = { part, progress };
     }
-    return bar;
+    return bar.progress;
   };
+  let result: PullResult;
   try {
-    const result = await pullModel({
+    result = await pullModel({
       model,
       modelsDir: config.engine.modelsDir,
       force: values.force === true,
       fetch: ctx.fetch,
       onProgress: (part, done, total) => barFor(part).update(done, total),
     });
-    for (const b of bars.values()) b.finish();
-    ctx.stdout.write(
-      result.alreadyInstalled
-        ? `${name} is already installed in ${result.dir} (use --force to download it again)\n`
-        : `installed ${name} in ${result.dir}\n`,
-    );
-    return 0;
   } finally {
     // On failure too, so the error message starts on a fresh line.
-    for (const b of bars.values()) b.finish();
+    bar?.progress.finish();
   }
+  ctx.stdout.write(
+    result.alreadyInstalled
+      ? `${name} is already installed in ${result.dir} (use --force to download it again)\n`
+      : `installed ${name} in ${result.dir}\n`,
+  );
+  return 0;
 }

@@ -1,11 +1,38 @@
 /**
- * Shared plumbing of the operator commands (accounts, keys, credits): open the account services
- * on the configured data dir for the duration of one command, and print either one JSON object
- * (`--json`, for scripts) or a line of text (for people).
+ * Shared plumbing of the operator commands (accounts, keys, credits): dispatch to a subcommand,
+ * open the account services on the configured data dir for the duration of one command, and
+ * print either one JSON object (`--json`, for scripts) or a line of text (for people).
  */
+import { pino } from 'pino';
 import { type AccountDeps, createAccountDeps } from '../deps.js';
-import type { CliContext } from './cli-context.js';
-import { UsageError } from './cli-context.js';
+import { type CliContext, type Command, UsageError } from './cli-context.js';
+
+/**
+ * `maskd <name> <sub> …`: runs `handlers[sub]` with the arguments after it; `--help` prints
+ * `usage`; a missing or unknown subcommand is a UsageError naming the choices.
+ */
+export function subcommands(
+  name: string,
+  usage: string,
+  handlers: Record<string, (ctx: CliContext, args: string[]) => Promise<number>>,
+): Command['run'] {
+  return async (ctx) => {
+    const [sub, ...rest] = ctx.args;
+    if (sub === '--help' || sub === '-h') return printUsage(ctx, usage);
+    // hasOwn: `maskd accounts toString` must not reach Object.prototype.
+    if (sub !== undefined && Object.hasOwn(handlers, sub)) return handlers[sub](ctx, rest);
+    const expected = Object.keys(handlers).join(' or ');
+    throw new UsageError(
+      sub ? `unknown subcommand "${sub}" (expected ${expected})` : 'missing subcommand',
+      name,
+    );
+  };
+}
+
+export function printUsage(ctx: CliContext, usage: string): number {
+  ctx.stdout.write(usage);
+  return 0;
+}
 
 export async function withAccountDeps<T>(
   ctx: CliContext,
@@ -13,7 +40,7 @@ export async function withAccountDeps<T>(
 ): Promise<T> {
   const config = ctx.config();
   // Logs go nowhere: an operator command's output is its answer, nothing else.
-  const deps = await createAccountDeps(config, { log: silentLogger() });
+  const deps = await createAccountDeps(config, { log: pino({ level: 'silent' }) });
   try {
     return await fn(deps);
   } finally {
@@ -48,19 +75,4 @@ export function nonNegativeInt(value: string | undefined, option: string, comman
 export function required(value: string | undefined, option: string, command: string): string {
   if (value === undefined || value === '') throw new UsageError(`--${option} is required`, command);
   return value;
-}
-
-function silentLogger() {
-  // pino's API subset the account services may touch; they log nothing today.
-  const noop = () => {};
-  const logger = {
-    level: 'silent',
-    info: noop,
-    warn: noop,
-    error: noop,
-    debug: noop,
-    trace: noop,
-    fatal: noop,
-  };
-  return { ...logger, child: () => logger } as unknown as AccountDeps['log'];
 }

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
-import { type Engine, type Prompts, parsePrompts } from '../engine/index.js';
+import { type Engine, type Prompts, parsePrompts, type SegmentResult } from '../engine/index.js';
 import { AppError, isAppError } from '../errors/app-error.js';
 import { type CliContext, type Command, UsageError } from './cli-context.js';
 import { parseCommandArgs } from './parse-command-args.js';
@@ -139,7 +139,7 @@ async function segmentOne(
   { input, shown, out }: { input: string; shown: string; out: string },
   json: boolean,
 ): Promise<number> {
-  let result: Awaited<ReturnType<Engine['segment']>>;
+  let result: SegmentResult;
   try {
     result = await engine.segment({ image: await readFile(input), prompts });
   } catch (err) {

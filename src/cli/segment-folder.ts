@@ -15,7 +15,7 @@ import { isAppError } from '../errors/app-error.js';
 import { type CliContext, UsageError } from './cli-context.js';
 import { createProgressBar } from './progress-bar.js';
 
-export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
+const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
 
 export interface SegmentFolderOptions {
   ctx: CliContext;

@@ -25,6 +25,7 @@ const envSchema = z.object({
   MASKD_MAX_UPLOAD_BYTES: int(25 * 1024 * 1024, 1),
   MASKD_MAX_BATCH_FILES: int(50, 1),
   MASKD_CREDITS_PER_IMAGE: int(1, 0),
+  MASKD_IDEMPOTENCY_TTL_SECONDS: int(86_400, 1),
   MASKD_RATE_LIMIT_SINGLE: int(60, 1),
   MASKD_RATE_LIMIT_BATCH: int(30, 1),
   MASKD_RATE_LIMIT_WINDOW_SECONDS: int(60, 1),
@@ -70,6 +71,8 @@ export interface Config {
     retentionSeconds: number;
   };
   credits: { perImage: number };
+  /** How long an `Idempotency-Key` stays bound to what its first request created. */
+  idempotency: { ttlSeconds: number };
   rateLimits: { single: number; batch: number; windowSeconds: number; login: number };
   engine: {
     kind: 'onnx' | 'stub';
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       retentionSeconds: e.MASKD_FILE_RETENTION_SECONDS,
     },
     credits: { perImage: e.MASKD_CREDITS_PER_IMAGE },
+    idempotency: { ttlSeconds: e.MASKD_IDEMPOTENCY_TTL_SECONDS },
     rateLimits: {
       single: e.MASKD_RATE_LIMIT_SINGLE,
       batch: e.MASKD_RATE_LIMIT_BATCH,

@@ -25,7 +25,7 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
 }
 
 /** Applies the migrations not yet recorded, in order, all in one IMMEDIATE transaction. */
-export function migrate(db: Db, migrations: readonly Migration[]): void {
+function migrate(db: Db, migrations: readonly Migration[]): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const apply = db.transaction(() => {

@@ -122,4 +122,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX top_up_requests_pending ON top_up_requests(created_at) WHERE status = 'pending';
     `,
   },
+  {
+    id: 4,
+    name: 'idempotency keys',
+    sql: `
+      -- A client's Idempotency-Key, bound to what its first request created (see
+      -- src/jobs/idempotency-keys.ts). Unbound (job_id and batch_id NULL) while that
+      -- request is still reading its upload; deleted if it fails, or once older than the TTL.
+      CREATE TABLE idempotency_keys (
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        key        TEXT NOT NULL,
+        claim_id   TEXT NOT NULL, -- which request holds the claim, so only it can bind or release
+        endpoint   TEXT NOT NULL CHECK (endpoint IN ('single', 'batch')),
+        request    TEXT NOT NULL, -- the parsed prompts, JSON: a retry must send the same
+        job_id     TEXT REFERENCES jobs(id),
+        batch_id   TEXT REFERENCES batches(id),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, key)
+      );
+      CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+    `,
+  },
 ];

@@ -50,9 +50,7 @@ export async function createEngine(opts: CreateEngineOptions): Promise<Engine> {
       'model_unavailable',
       `Cannot load model "${opts.modelId}": ${(err as Error).message}`,
       {},
-      {
-        cause: err,
-      },
+      { cause: err },
     );
   }
   const { encoder, decoder } = host.sessions;

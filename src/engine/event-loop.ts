@@ -7,7 +7,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 export { yieldToEventLoop };
 
 /** Default band: about 2 M elements, a few milliseconds of work in the loops here. */
-export const BAND_ELEMENTS = 2_000_000;
+const BAND_ELEMENTS = 2_000_000;
 
 /**
  * Calls `fn(from, to)` for consecutive bands of rows covering [0, rows), yielding in between.

@@ -6,6 +6,7 @@
  * metadata asks for; unknown metadata means float32, the segment-anything default.
  */
 import type { IoInfo, TensorData } from './onnx-session.js';
+import type { EncodedPrompts } from './prompt-encoding.js';
 
 export function feedTensor(
   values: Float32Array,
@@ -28,6 +29,29 @@ export function fixedDim(input: IoInfo | undefined, axis: number, fallback: numb
   return typeof d === 'number' && d > 0 ? d : fallback;
 }
 
-/** Find an IO entry by name. */
+/** The graph's metadata for `name`; undefined when the graph does not declare it. */
 export const io = (list: readonly IoInfo[], name: string): IoInfo | undefined =>
   list.find((x) => x.name === name);
+
+/** The prompt feeds of both families: point_coords [1, n, 2] and point_labels [1, n]. */
+export function pointFeeds(inputs: readonly IoInfo[], p: EncodedPrompts): Record<string, TensorData> {
+  return {
+    point_coords: feedTensor(p.coords, [1, p.n, 2], io(inputs, 'point_coords')),
+    point_labels: feedTensor(p.labels, [1, p.n], io(inputs, 'point_labels')),
+  };
+}
+
+/**
+ * "No previous mask": mask_input [1, 1, m, m] of zeros (m from the graph, else S/4) and
+ * has_mask_input [1] = 0. maskd never feeds a mask back, so a pipeline builds these once and
+ * every decode shares them read-only.
+ * @param inputSize S, the encoder's square input size.
+ */
+export function noMaskFeeds(inputs: readonly IoInfo[], inputSize: number): Record<string, TensorData> {
+  const maskInput = io(inputs, 'mask_input');
+  const m = fixedDim(maskInput, 3, inputSize / 4);
+  return {
+    mask_input: feedTensor(new Float32Array(m * m), [1, 1, m, m], maskInput),
+    has_mask_input: feedTensor(new Float32Array(1), [1], io(inputs, 'has_mask_input')),
+  };
+}

@@ -5,7 +5,7 @@
  *   1. magic bytes (`image-sniff.ts`): only JPEG/PNG/WebP reach libvips at all;
  *   2. the header (`probeImage`): dimensions are checked against the pixel limit before a single
  *      pixel is decoded, so a 50 KB "pixel flood" PNG claiming 20000×20000 costs microseconds;
- *   3. the decode (`decodeImage`): `failOn: 'error'` rejects truncated or corrupt data instead of
+ *   3. the decode (`decodeImage`, or `decodeProbed` after a probe): `failOn: 'error'` rejects truncated or corrupt data instead of
  *      silently returning a half-grey image, and `limitInputPixels` repeats the limit inside libvips.
  */
 import sharp, { type Metadata } from 'sharp';
@@ -21,7 +21,7 @@ const SUPPORTED: ReadonlySet<string> = new Set<ImageFormat>(['jpeg', 'png', 'web
  * channel are authored to be seen on a white page; on black, dark ink and shadows would merge
  * into the background and the model would see an object that nobody looking at the file sees.
  */
-export const FLATTEN_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
+const FLATTEN_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 
 /**
  * Read the header only and return the displayed size.
@@ -37,9 +37,7 @@ export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<
     throw new AppError(
       'unsupported_media_type',
       `Unsupported image type "${sniffed}"; send JPEG, PNG or WebP`,
-      {
-        field: 'file',
-      },
+      { field: 'file' },
     );
   }
   let meta: Metadata;
@@ -76,32 +74,24 @@ export async function probeImage(bytes: Uint8Array, maxPixels: number): Promise<
  * @throws the probe's codes, and `undecodable_image` when the pixel data is truncated or corrupt.
  */
 export async function decodeImage(bytes: Uint8Array, maxPixels: number): Promise<RgbImage> {
-  const info = await probeImage(bytes, maxPixels);
-  return decodePixels(bytes, maxPixels, info, info);
+  return decodeProbed(bytes, await probeImage(bytes, maxPixels), maxPixels);
 }
 
 /**
- * Decode straight to the size a model wants, in one libvips pipeline: a 24-megapixel photo
- * for a 1024-pixel encoder is never held at full size (JPEG shrink-on-load even skips most of
- * the work). Same conversions and checks as `decodeImage`; the resize is Lanczos-3, like `resizeRgb`.
- * @param target maps the displayed size to the wanted size (need not keep the aspect ratio).
- * @returns the pixels at the target size [h, w, 3] uint8, and the displayed size of the original.
+ * The decode gate for bytes that already passed `probeImage` (its answer is `info`), so a
+ * caller that probed before queueing does not read the header twice. With `size`, decodes
+ * straight to it in one libvips pipeline: a 24-megapixel photo for a 1024-pixel encoder is never
+ * held at full size (JPEG shrink-on-load even skips most of the work). The resize is Lanczos-3,
+ * like `resizeRgb`, and need not keep the aspect ratio.
+ * @param size the wanted size; defaults to the displayed size.
+ * @returns [size.height, size.width, 3] uint8, with the conversions of `decodeImage`.
+ * @throws `undecodable_image` when the pixel data is truncated or corrupt.
  */
-export async function decodeImageResized(
+export async function decodeProbed(
   bytes: Uint8Array,
-  maxPixels: number,
-  target: (width: number, height: number) => { width: number; height: number },
-): Promise<{ image: RgbImage; width: number; height: number }> {
-  const info = await probeImage(bytes, maxPixels);
-  const image = await decodePixels(bytes, maxPixels, info, target(info.width, info.height));
-  return { image, width: info.width, height: info.height };
-}
-
-async function decodePixels(
-  bytes: Uint8Array,
-  maxPixels: number,
   info: ImageInfo,
-  size: { width: number; height: number },
+  maxPixels: number,
+  size: { width: number; height: number } = info,
 ): Promise<RgbImage> {
   try {
     let pipeline = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels }).autoOrient();

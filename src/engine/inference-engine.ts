@@ -14,12 +14,12 @@
 import type { Clock } from '../clock/clock.js';
 import { AppError } from '../errors/app-error.js';
 import { createEmbeddingCache, imageKey } from './embedding-cache.js';
-import { decodeImageResized, encodeGrayPng, probeImage } from './image-codec.js';
+import { decodeProbed, encodeGrayPng, probeImage } from './image-codec.js';
 import type { Embedding, ModelPipeline } from './pipeline.js';
 import { checkPromptsInImage } from './prompts.js';
 import type { RgbImage } from './rgb-image.js';
 import { monotonicClock, stageTimings } from './stage-timings.js';
-import type { Engine, SegmentRequest, SegmentResult } from './types.js';
+import type { Engine, ImageInfo, SegmentRequest, SegmentResult } from './types.js';
 import { createWorkQueue } from './work-queue.js';
 
 export interface InferenceEngineOptions {
@@ -72,10 +72,11 @@ export function createInferenceEngine(opts: InferenceEngineOptions): Engine {
     return { embedding: await pending, cacheHit: false };
   }
 
-  async function infer(req: SegmentRequest, received: number): Promise<SegmentResult> {
+  async function infer(req: SegmentRequest, info: ImageInfo, received: number): Promise<SegmentResult> {
     const started = clock.now();
-    // Pixels at the encoder's input size [h, w, 3]; width × height is the displayed original.
-    const { image, width, height } = await decodeImageResized(req.image, maxPixels, pipeline.inputSize);
+    const { width, height } = info; // the displayed original
+    // [h, w, 3] at the encoder's input size
+    const image = await decodeProbed(req.image, info, maxPixels, pipeline.inputSize(width, height));
     const key = await imageKey(image, modelId);
     const decoded = clock.now();
     const { embedding, cacheHit } = await embeddingFor(key, image);
@@ -92,7 +93,7 @@ export function createInferenceEngine(opts: InferenceEngineOptions): Engine {
     const received = clock.now();
     const info = await probeImage(req.image, maxPixels);
     checkPromptsInImage(req.prompts, info.width, info.height);
-    return queue.run(() => infer(req, received), { signal: req.signal });
+    return queue.run(() => infer(req, info, received), { signal: req.signal });
   }
 
   function segment(req: SegmentRequest): Promise<SegmentResult> {

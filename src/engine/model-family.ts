@@ -6,7 +6,9 @@
 import { AppError } from '../errors/app-error.js';
 import type { IoInfo } from './onnx-session.js';
 
-export type ModelFamily = 'sam1' | 'sam2';
+/** Also the `family` values of the model registry and of installed models' manifests. */
+export const MODEL_FAMILIES = ['sam1', 'sam2'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 
 export interface GraphIo {
   inputs: readonly Pick<IoInfo, 'name'>[];

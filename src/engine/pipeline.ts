@@ -1,10 +1,12 @@
 /**
  * What a model family provides to the engine: encode an image once, decode a mask per prompt.
- * Implementations: `sam1-pipeline.ts`, `sam2-pipeline.ts`; tests use fakes.
+ * Implementations: `sam1-pipeline.ts`, `sam2-pipeline.ts`, the model-free one in `stub-engine.ts`;
+ * tests use fakes.
  */
 import type { TensorData } from './onnx-session.js';
+import { selectBestMask } from './postprocess.js';
 import type { RgbImage } from './rgb-image.js';
-import type { Prompts } from './types.js';
+import type { Engine, Prompts } from './types.js';
 
 /** An image's encoder outputs, keyed by the decoder input they feed. Read-only once made. */
 export interface Embedding {
@@ -21,7 +23,7 @@ export interface DecodedMask {
 }
 
 export interface ModelPipeline {
-  readonly family: 'sam1' | 'sam2';
+  readonly family: Engine['family'];
   /** The size the encoder wants a width × height image resized to (decode straight to it). */
   inputSize(width: number, height: number): { width: number; height: number };
   /**
@@ -38,14 +40,14 @@ export function embeddingOf(tensors: Record<string, TensorData>): Embedding {
   return { tensors, bytes };
 }
 
-/** The chosen mask's logits from a [1, M, h, w] output, and its IoU from [1, M]. */
-export function bestOf(masks: TensorData, iou: TensorData, select: (scores: ArrayLike<number>) => number) {
+/** The mask with the highest predicted IoU: its logits in a [1, M, h, w] output, its IoU from [1, M]. */
+export function bestOf(masks: TensorData, iou: TensorData) {
   const dims = masks.dims;
   if (dims.length !== 4 || dims[0] !== 1) throw new Error(`unexpected masks shape [${dims.join(',')}]`);
   const [, m, h, w] = dims as [number, number, number, number];
   const scores = iou.data as Float32Array;
   if (scores.length !== m) throw new Error(`iou_predictions has ${scores.length} values for ${m} masks`);
-  const best = select(scores);
+  const best = selectBestMask(scores);
   return {
     logits: masks.data as Float32Array,
     offset: best * h * w,

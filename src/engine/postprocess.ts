@@ -36,43 +36,10 @@ export function axisSampling(srcLen: number, dstLen: number): AxisSampling {
 }
 
 /**
- * Bilinear resize of one plane, keeping the float values: the plain reference that the golden
- * tests pin down and `upsampleToMask` (the fused, banded version the engine runs, which never
- * materialises the large float plane) is tested against.
- * @param src [sh, sw] float32, read from `offset`.
- * @returns [dh, dw] float32.
- */
-export function bilinearResize(
-  src: Float32Array,
-  sw: number,
-  sh: number,
-  dw: number,
-  dh: number,
-  offset = 0,
-): Float32Array {
-  const out = new Float32Array(dw * dh);
-  const xs = axisSampling(sw, dw);
-  const ys = axisSampling(sh, dh);
-  for (let y = 0; y < dh; y++) {
-    const r0 = offset + ys.lo[y] * sw;
-    const r1 = offset + ys.hi[y] * sw;
-    const wy = ys.w[y];
-    const o = y * dw;
-    for (let x = 0; x < dw; x++) {
-      const a = xs.lo[x];
-      const b = xs.hi[x];
-      const wx = xs.w[x];
-      const top = src[r0 + a] + (src[r0 + b] - src[r0 + a]) * wx;
-      const bottom = src[r1 + a] + (src[r1 + b] - src[r1 + a]) * wx;
-      out[o + x] = top + (bottom - top) * wy;
-    }
-  }
-  return out;
-}
-
-/**
  * Upsample logits and threshold in one pass, rows [rowFrom, rowTo) only, so a caller can split
- * a large image into bands and yield to the event loop between them.
+ * a large image into bands and yield to the event loop between them. The full-size float plane
+ * is never materialised (a 50 MP mask would need 200 MB of it); the tests hold this to a plain
+ * bilinear reference with golden values.
  * @param src [sh, sw] float32 logits, read from `offset`.
  * @param out [dh, dw] uint8; written 255 where the interpolated logit > threshold, else 0.
  */

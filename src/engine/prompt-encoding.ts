@@ -8,11 +8,10 @@
  */
 import type { Prompts } from './types.js';
 
-export const LABEL_BACKGROUND = 0;
-export const LABEL_FOREGROUND = 1;
-export const LABEL_BOX_TOP_LEFT = 2;
-export const LABEL_BOX_BOTTOM_RIGHT = 3;
-export const LABEL_PADDING = -1;
+const LABEL_FOREGROUND = 1;
+const LABEL_BOX_TOP_LEFT = 2;
+const LABEL_BOX_BOTTOM_RIGHT = 3;
+const LABEL_PADDING = -1;
 
 export interface EncodedPrompts {
   /** [1, n, 2] float32: x, y per point in the model's input frame. */

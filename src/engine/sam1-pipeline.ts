@@ -7,11 +7,11 @@
  *       →  masks [1, M, H, W] logits at the original size, iou_predictions [1, M]
  */
 import { forEachBand } from './event-loop.js';
-import { feedTensor, fixedDim, io } from './feed-tensors.js';
+import { feedTensor, fixedDim, io, noMaskFeeds, pointFeeds } from './feed-tensors.js';
 import { resizeRgb } from './image-codec.js';
 import type { OnnxSession } from './onnx-session.js';
 import { bestOf, type DecodedMask, type Embedding, embeddingOf, type ModelPipeline } from './pipeline.js';
-import { selectBestMask, thresholdToMask } from './postprocess.js';
+import { thresholdToMask } from './postprocess.js';
 import { encodeSam1Prompts } from './prompt-encoding.js';
 import type { RgbImage } from './rgb-image.js';
 import { SAM1_INPUT_SIZE, sam1Preprocess, sam1ResizedSize } from './sam1-preprocess.js';
@@ -29,8 +29,8 @@ export function createSam1Pipeline({
   if (input === undefined || output === undefined)
     throw new Error('SAM 1 encoder needs an input and an output');
   const size = fixedDim(input, 3, SAM1_INPUT_SIZE);
-  const maskInput = io(decoder.inputs, 'mask_input');
-  const maskSize = fixedDim(maskInput, 3, size / 4);
+  const noMask = noMaskFeeds(decoder.inputs, size);
+  const origImSize = io(decoder.inputs, 'orig_im_size');
 
   const inputSize = (width: number, height: number) => sam1ResizedSize(width, height, size);
 
@@ -54,21 +54,17 @@ export function createSam1Pipeline({
     width: number,
     height: number,
   ): Promise<DecodedMask> {
-    const p = encodeSam1Prompts(prompts, width, height, size);
-    const inputs = decoder.inputs;
     const out = await decoder.run(
       {
         image_embeddings: embedding.tensors.image_embeddings,
-        point_coords: feedTensor(p.coords, [1, p.n, 2], io(inputs, 'point_coords')),
-        point_labels: feedTensor(p.labels, [1, p.n], io(inputs, 'point_labels')),
-        mask_input: feedTensor(new Float32Array(maskSize * maskSize), [1, 1, maskSize, maskSize], maskInput),
-        has_mask_input: feedTensor(new Float32Array(1), [1], io(inputs, 'has_mask_input')),
-        orig_im_size: feedTensor(Float32Array.of(height, width), [2], io(inputs, 'orig_im_size')),
+        ...pointFeeds(decoder.inputs, encodeSam1Prompts(prompts, width, height, size)),
+        ...noMask,
+        orig_im_size: feedTensor(Float32Array.of(height, width), [2], origImSize),
       },
       ['masks', 'iou_predictions'],
     );
     // masks [1, M, H, W] logits; iou_predictions [1, M]
-    const best = bestOf(out.masks, out.iou_predictions, selectBestMask);
+    const best = bestOf(out.masks, out.iou_predictions);
     if (best.width !== width || best.height !== height) {
       throw new Error(`decoder returned ${best.width}x${best.height} masks for a ${width}x${height} image`);
     }

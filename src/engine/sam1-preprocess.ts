@@ -9,7 +9,7 @@ import type { RgbImage } from './rgb-image.js';
 
 export const SAM1_INPUT_SIZE = 1024;
 
-export const SAM1_NORMALISATION: Normalisation = {
+const SAM1_NORMALISATION: Normalisation = {
   mean: [123.675, 116.28, 103.53],
   std: [58.395, 57.12, 57.375],
   scale: 1,

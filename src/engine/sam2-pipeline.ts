@@ -10,11 +10,11 @@
  * `postprocess_masks` does), thresholded at 0.
  */
 import { forEachBand } from './event-loop.js';
-import { feedTensor, fixedDim, io } from './feed-tensors.js';
+import { fixedDim, io, noMaskFeeds, pointFeeds } from './feed-tensors.js';
 import { resizeRgb } from './image-codec.js';
 import type { OnnxSession } from './onnx-session.js';
 import { bestOf, type DecodedMask, type Embedding, embeddingOf, type ModelPipeline } from './pipeline.js';
-import { axisSampling, selectBestMask, upsampleToMask } from './postprocess.js';
+import { axisSampling, upsampleToMask } from './postprocess.js';
 import { encodeSam2Prompts } from './prompt-encoding.js';
 import type { RgbImage } from './rgb-image.js';
 import { SAM2_INPUT_SIZE, sam2Preprocess } from './sam2-preprocess.js';
@@ -30,8 +30,7 @@ export function createSam2Pipeline({
   decoder: OnnxSession;
 }): ModelPipeline {
   const size = fixedDim(io(encoder.inputs, 'image'), 3, SAM2_INPUT_SIZE);
-  const maskInput = io(decoder.inputs, 'mask_input');
-  const maskSize = fixedDim(maskInput, 3, size / 4);
+  const noMask = noMaskFeeds(decoder.inputs, size);
 
   const inputSize = () => ({ width: size, height: size });
 
@@ -43,9 +42,7 @@ export function createSam2Pipeline({
     const out = await encoder.run(
       { image: { type: 'float32', data: pixels, dims: [1, 3, size, size] } },
       FEATURES,
-      {
-        transfer: ['image'],
-      },
+      { transfer: ['image'] },
     );
     return embeddingOf(Object.fromEntries(FEATURES.map((name) => [name, out[name]])));
   }
@@ -56,20 +53,16 @@ export function createSam2Pipeline({
     width: number,
     height: number,
   ): Promise<DecodedMask> {
-    const p = encodeSam2Prompts(prompts, width, height, size);
-    const inputs = decoder.inputs;
     const out = await decoder.run(
       {
         ...embedding.tensors,
-        point_coords: feedTensor(p.coords, [1, p.n, 2], io(inputs, 'point_coords')),
-        point_labels: feedTensor(p.labels, [1, p.n], io(inputs, 'point_labels')),
-        mask_input: feedTensor(new Float32Array(maskSize * maskSize), [1, 1, maskSize, maskSize], maskInput),
-        has_mask_input: feedTensor(new Float32Array(1), [1], io(inputs, 'has_mask_input')),
+        ...pointFeeds(decoder.inputs, encodeSam2Prompts(prompts, width, height, size)),
+        ...noMask,
       },
       ['masks', 'iou_predictions'],
     );
     // masks [1, M, h, w] low-res logits; iou_predictions [1, M]
-    const best = bestOf(out.masks, out.iou_predictions, selectBestMask);
+    const best = bestOf(out.masks, out.iou_predictions);
     const mask = new Uint8Array(width * height);
     const xs = axisSampling(best.width, width);
     const ys = axisSampling(best.height, height);

@@ -9,7 +9,7 @@ import type { RgbImage } from './rgb-image.js';
 
 export const SAM2_INPUT_SIZE = 1024;
 
-export const SAM2_NORMALISATION: Normalisation = {
+const SAM2_NORMALISATION: Normalisation = {
   mean: [0.485, 0.456, 0.406],
   std: [0.229, 0.224, 0.225],
   scale: 1 / 255,

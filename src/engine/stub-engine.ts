@@ -1,20 +1,19 @@
 /**
- * A model-free Engine for HTTP-behaviour tests. Everything around inference is the real thing —
- * header probe, decode, prompt bounds check, pixel-hash cache key, bounded queue, PNG encoding —
- * so 400/413/415/422/503 answers are exactly the real engine's; only the mask is made up
- * (see `stub-mask.ts`).
+ * A model-free Engine for HTTP-behaviour tests and benchmarks: the real engine
+ * (`inference-engine.ts`: header probe, prompt bounds check, bounded queue, decode, pixel-hash
+ * cache key, in-flight sharing, PNG encoding, close) around a pipeline that runs no model, so
+ * 400/413/415/422/503 answers are exactly the real engine's; only the mask is made up (see
+ * `stub-mask.ts`).
  *
  * @example
  *   const engine = createStubEngine({ maxPixels: config.limits.maxPixels, delayMs: 50, queueSize: 1 });
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock/clock.js';
-import { createEmbeddingCache, imageKey } from './embedding-cache.js';
-import { decodeImage, encodeGrayPng, probeImage } from './image-codec.js';
-import { checkPromptsInImage } from './prompts.js';
-import { monotonicClock, stageTimings } from './stage-timings.js';
+import { createInferenceEngine } from './inference-engine.js';
+import type { ModelPipeline } from './pipeline.js';
 import { renderStubMask } from './stub-mask.js';
-import type { Engine, SegmentRequest, SegmentResult } from './types.js';
-import { createWorkQueue } from './work-queue.js';
+import type { Engine } from './types.js';
 
 export interface StubEngineOptions {
   maxPixels: number;
@@ -29,75 +28,33 @@ export interface StubEngineOptions {
   clock?: Clock;
 }
 
-/** Stand-in for an embedding's size, so the stub's cache is bounded like the real one. */
-const ENTRY_BYTES = 1;
+/**
+ * The stub's "embedding" holds nothing; it counts as one byte so that the engine's byte-bounded
+ * cache holds `cacheEntries` of them, as bounded as the real one (a size of 0 would never evict).
+ */
+const EMPTY_EMBEDDING = { tensors: {}, bytes: 1 } as const;
 
 export function createStubEngine(opts: StubEngineOptions): Engine {
-  const clock = opts.clock ?? monotonicClock;
-  const queue = createWorkQueue({ concurrency: opts.concurrency ?? 1, maxWaiting: opts.queueSize ?? 64 });
-  const seen = createEmbeddingCache<true>({
-    maxBytes: (opts.cacheEntries ?? 1024) * ENTRY_BYTES,
-    sizeOf: () => ENTRY_BYTES,
-  });
-  let encoderRuns = 0;
-  let decoderRuns = 0;
-
-  async function segment(req: SegmentRequest): Promise<SegmentResult> {
-    const received = clock.now();
-    const info = await probeImage(req.image, opts.maxPixels);
-    checkPromptsInImage(req.prompts, info.width, info.height);
-    return queue.run(
-      async () => {
-        const started = clock.now();
-        const image = await decodeImage(req.image, opts.maxPixels);
-        const decoded = clock.now();
-        const key = await imageKey(image, 'stub');
-        const cacheHit = seen.get(key) !== undefined;
-        if (!cacheHit) {
-          encoderRuns++;
-          seen.set(key, true);
-        }
-        if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-        const encoded = clock.now();
-        decoderRuns++;
-        const raw = renderStubMask(req.prompts, image.width, image.height);
-        const masked = clock.now();
-        const mask = await encodeGrayPng(raw, image.width, image.height);
-        const marks = { received, started, decoded, encoded, masked, done: clock.now() };
-        return {
-          mask,
-          width: image.width,
-          height: image.height,
-          score: 1,
-          cacheHit,
-          timings: stageTimings(marks, cacheHit),
-        };
-      },
-      { signal: req.signal },
-    );
-  }
-
-  return {
+  return createInferenceEngine({
     modelId: 'stub',
+    pipeline: stubPipeline(opts.delayMs ?? 0),
+    maxPixels: opts.maxPixels,
+    cacheBytes: (opts.cacheEntries ?? 1024) * EMPTY_EMBEDDING.bytes,
+    queueSize: opts.queueSize ?? 64,
+    concurrency: opts.concurrency ?? 1,
+    clock: opts.clock,
+  });
+}
+
+/** Decodes at the displayed size (the mask is drawn there) and spends `delayMs` per request. */
+function stubPipeline(delayMs: number): ModelPipeline {
+  return {
     family: 'stub',
-    probe: (image) => probeImage(image, opts.maxPixels),
-    segment,
-    stats() {
-      const c = seen.stats();
-      return {
-        modelId: 'stub',
-        queueDepth: queue.waiting,
-        running: queue.running,
-        cacheHits: c.hits,
-        cacheMisses: c.misses,
-        cacheEntries: c.entries,
-        cacheBytes: 0,
-        encoderRuns,
-        decoderRuns,
-      };
-    },
-    close: async () => {
-      seen.clear();
+    inputSize: (width, height) => ({ width, height }),
+    encode: async () => EMPTY_EMBEDDING,
+    async decode(_embedding, prompts, width, height) {
+      if (delayMs > 0) await sleep(delayMs);
+      return { mask: renderStubMask(prompts, width, height), score: 1 };
     },
   };
 }

@@ -5,7 +5,7 @@
 import type { Prompts } from './types.js';
 
 /** Disk radius around each foreground point, as a fraction of min(width, height). */
-export const STUB_DISK_FRACTION = 0.1;
+const STUB_DISK_FRACTION = 0.1;
 
 /**
  * The filled box when a box is given; otherwise a disk around each foreground (label 1) point.

@@ -2,6 +2,7 @@
  * The engine's public contract: what the HTTP layer, the CLI and the web app call.
  * Coordinates are pixels of the image *as displayed* (after EXIF orientation).
  */
+import type { ModelFamily } from './model-family.js';
 
 export type Point = [x: number, y: number];
 export type Box = [x1: number, y1: number, x2: number, y2: number];
@@ -75,7 +76,7 @@ export interface EngineStats {
 
 export interface Engine {
   readonly modelId: string;
-  readonly family: 'sam1' | 'sam2' | 'stub';
+  readonly family: ModelFamily | 'stub';
   /** Header-only inspection: throws `unsupported_media_type`, `undecodable_image`, `too_many_pixels`. */
   probe(image: Uint8Array): Promise<ImageInfo>;
   /** Throws AppError: the probe's codes, `invalid_prompt` (out of image), `overloaded`. */

@@ -5,7 +5,7 @@
  * @example
  *   throw new AppError('invalid_prompt', 'invalid JSON array', { field: 'points' });
  */
-export const ERROR_CODES = [
+const ERROR_CODES = [
   'no_file', // 400: the request carried no image
   'no_prompt', // 400: neither points nor box
   'undecodable_image', // 400: bytes claim a supported type but do not decode

@@ -16,7 +16,7 @@ declare module 'fastify' {
   }
 }
 
-export const UNAUTHORIZED_DETAIL = 'Invalid or missing API key';
+const UNAUTHORIZED_DETAIL = 'Invalid or missing API key';
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /** The authenticated account; for handlers behind the `authenticate` hook. */

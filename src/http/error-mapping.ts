@@ -4,14 +4,17 @@
  *   422  {"detail": [{"loc": ["query", "points"], "msg": "…", "type": "value_error"}]}
  *   500  {"detail": "Internal server error", "request_id": "…"} — the cause goes only to the log.
  * Three entry points cover every layer: the route error handler, Fastify's pre-routing errors
- * (`frameworkErrorHandler`) and Node's HTTP-parser errors (`createClientErrorHandler`); each
- * answer carries an X-Request-Id.
+ * (`createFrameworkErrorHandler`) and Node's HTTP-parser errors (`createClientErrorHandler`); each
+ * answer carries an X-Request-Id. The last two run outside the route hooks, so they report their
+ * answers to the metrics themselves.
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AppError, type ErrorCode, isAppError } from '../errors/app-error.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
+import type { ErrorBody, InternalErrorBody, ValidationErrorBody } from './schemas.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,20 +54,21 @@ const STATUS: Record<ErrorCode, number> = {
 /** Seconds a client should wait after a 503, by code. */
 const RETRY_AFTER_503: Partial<Record<ErrorCode, number>> = { overloaded: 1, model_unavailable: 30 };
 
-export interface ErrorReply {
+interface ErrorReply {
   status: number;
-  body: object;
+  body: ErrorBody | ValidationErrorBody | InternalErrorBody;
   headers: Record<string, string>;
 }
-
-export const INTERNAL_ERROR_DETAIL = 'Internal server error';
 
 /** AppError → status, body and headers. 5xx codes other than 503 are answered as internal. */
 export function appErrorReply(err: AppError, requestId: string): ErrorReply {
   const status = STATUS[err.code];
   const headers: Record<string, string> = {};
   if (status === 401) headers['www-authenticate'] = 'Bearer';
-  if (status === 429) headers['retry-after'] = String(err.details.retryAfterSeconds ?? 1);
+  // 429, and a 409 the client can simply repeat (an Idempotency-Key still in use).
+  if (status === 429 || err.details.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(err.details.retryAfterSeconds ?? 1);
+  }
   if (status === 503) headers['retry-after'] = String(RETRY_AFTER_503[err.code] ?? 5);
   if (status === 422) {
     const loc = [err.details.location ?? 'query', err.details.field ?? 'unknown'];
@@ -74,8 +78,8 @@ export function appErrorReply(err: AppError, requestId: string): ErrorReply {
   return { status, headers, body: { detail: err.message } };
 }
 
-export function internalReply(requestId: string): ErrorReply {
-  return { status: 500, headers: {}, body: { detail: INTERNAL_ERROR_DETAIL, request_id: requestId } };
+function internalReply(requestId: string): ErrorReply {
+  return { status: 500, headers: {}, body: { detail: 'Internal server error', request_id: requestId } };
 }
 
 const LOCATIONS: Record<string, string> = {
@@ -100,7 +104,7 @@ function validationReply(err: FastifyError): ErrorReply {
  * Any thrown value → reply. Fastify's own 4xx errors (bad JSON, unsupported content type, body
  * too large) keep their status and message, which never carry user data beyond the request.
  */
-export function errorReply(err: unknown, requestId: string): ErrorReply {
+function errorReply(err: unknown, requestId: string): ErrorReply {
   if (isAppError(err)) return appErrorReply(err, requestId);
   const fe = err as FastifyError;
   if (fe?.validation) return validationReply(fe);
@@ -131,16 +135,20 @@ function routeErrorReply(err: unknown, request: FastifyRequest): ErrorReply {
 /**
  * Errors Fastify raises before routing (`frameworkErrors`): a URL that does not decode is a 400;
  * a path parameter over `maxParamLength` can name no job, so it is the same 404 as any unknown id.
+ * Counted under the route `unmatched`, like the other 404s.
  */
-export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  let r: ErrorReply;
-  if (err.code === 'FST_ERR_BAD_URL') r = { status: 400, headers: {}, body: { detail: 'Malformed URL' } };
-  else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') r = { status: 404, headers: {}, body: NOT_FOUND };
-  else {
-    request.log.error({ err }, 'request failed before routing');
-    r = internalReply(request.id);
-  }
-  return reply.code(r.status).header(REQUEST_ID_HEADER, request.id).headers(r.headers).send(r.body);
+export function createFrameworkErrorHandler(metrics: Pick<Metrics, 'observeRequest'>) {
+  return function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    let r: ErrorReply;
+    if (err.code === 'FST_ERR_BAD_URL') r = { status: 400, headers: {}, body: { detail: 'Malformed URL' } };
+    else if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') r = { status: 404, headers: {}, body: NOT_FOUND };
+    else {
+      request.log.error({ err }, 'request failed before routing');
+      r = internalReply(request.id);
+    }
+    reply.code(r.status).header(REQUEST_ID_HEADER, request.id).headers(r.headers).send(r.body);
+    metrics.observeRequest(request.method, 'unmatched', r.status, reply.elapsedTime / 1000);
+  };
 }
 
 /**
@@ -149,7 +157,10 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
  * did not arrive within the request timeout. No Fastify request exists yet, so the answer is
  * written to the socket directly, in the same `{"detail": …}` shape and with a request id.
  */
-export function createClientErrorHandler(newRequestId: () => string) {
+export function createClientErrorHandler(opts: {
+  newRequestId: () => string;
+  metrics: Pick<Metrics, 'countUnparsed'>;
+}) {
   return function clientErrorHandler(
     this: FastifyInstance,
     err: Error & { code?: string },
@@ -163,8 +174,9 @@ export function createClientErrorHandler(newRequestId: () => string) {
         : err.code === 'HPE_HEADER_OVERFLOW'
           ? [431, 'Request header fields too large']
           : [400, 'Malformed HTTP request'];
-    const id = newRequestId();
+    const id = opts.newRequestId();
     this.log.info({ reqId: id, code: err.code, status }, 'client error');
+    opts.metrics.countUnparsed(status);
     if (socket.writable) {
       const body = JSON.stringify({ detail });
       socket.write(

@@ -10,7 +10,7 @@ import type { BatchBody, JobBody, JobResult } from './schemas.js';
 
 export const filePath = (jobId: string) => `/v1/files/${encodeURIComponent(jobId)}`;
 
-export function toJobResult(job: JobRecord, signer: UrlSigner): JobResult {
+function toJobResult(job: JobRecord, signer: UrlSigner): JobResult {
   return {
     job_id: job.id,
     status: job.status,

@@ -57,28 +57,18 @@ export async function* readUploads(
   field: string,
   opts: { maxBytes: number; maxFiles: number },
 ): AsyncGenerator<Upload> {
-  let parts: ReturnType<FastifyRequest['parts']>;
+  const parts = request.parts({
+    limits: { ...FIELD_LIMITS, fileSize: opts.maxBytes, files: opts.maxFiles, parts: opts.maxFiles + 20 },
+  });
   try {
-    parts = request.parts({
-      limits: { ...FIELD_LIMITS, fileSize: opts.maxBytes, files: opts.maxFiles, parts: opts.maxFiles + 20 },
-    });
-  } catch (err) {
-    throw translate(err, opts.maxBytes, opts.maxFiles);
-  }
-  for (;;) {
-    let upload: Upload | null = null;
-    try {
-      const next = await parts.next();
-      if (next.done) return;
-      const part = next.value;
+    for await (const part of parts) {
       if (part.type !== 'file') continue;
       if (part.fieldname === field || part.fieldname === `${field}[]`)
-        upload = await toUpload(part, opts.maxBytes);
-      else part.file.resume();
-    } catch (err) {
-      throw translate(err, opts.maxBytes, opts.maxFiles);
+        yield await toUpload(part, opts.maxBytes);
+      else part.file.resume(); // drain and ignore
     }
-    if (upload) yield upload;
+  } catch (err) {
+    throw translate(err, opts.maxBytes, opts.maxFiles);
   }
 }
 

@@ -70,17 +70,18 @@ export const SegmentQuery = Type.Object({
 });
 export type SegmentQuery = Static<typeof SegmentQuery>;
 
-export const ErrorBody = Type.Object({ detail: Type.String() });
+const ErrorBody = Type.Object({ detail: Type.String() });
 export type ErrorBody = Static<typeof ErrorBody>;
 
-export const ValidationErrorBody = Type.Object({
+const ValidationErrorBody = Type.Object({
   detail: Type.Array(
     Type.Object({ loc: Type.Array(Type.String()), msg: Type.String(), type: Type.String() }),
   ),
 });
 export type ValidationErrorBody = Static<typeof ValidationErrorBody>;
 
-export const InternalErrorBody = Type.Object({ detail: Type.String(), request_id: Type.String() });
+const InternalErrorBody = Type.Object({ detail: Type.String(), request_id: Type.String() });
+export type InternalErrorBody = Static<typeof InternalErrorBody>;
 
 const ERROR_DESCRIPTIONS = {
   400: 'Bad request: no file, no prompt, or an image that cannot be decoded',
@@ -88,6 +89,7 @@ const ERROR_DESCRIPTIONS = {
   402: 'Insufficient credits',
   403: 'Forbidden',
   404: 'Not found (or not yours)',
+  409: 'A request with the same Idempotency-Key is still in progress; see Retry-After',
   413: 'File too large, too many pixels, or too many files',
   415: 'Unsupported image type (send JPEG, PNG or WebP)',
   429: 'Rate limit exceeded; see Retry-After',

@@ -1,9 +1,11 @@
 /**
  * Deletes masks (and any leftover uploads) of jobs finished more than `retentionMs` ago, by the
- * injected clock. `sweep()` is what the timer calls and what tests call directly.
+ * injected clock, and forgets idempotency keys past their TTL (their lookups already ignore
+ * them; this only frees the rows). `sweep()` is what the timer calls and what tests call directly.
  */
 import type { Clock } from '../clock/clock.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import type { IdempotencyKeys } from './idempotency-keys.js';
 import type { JobStore } from './job-store.js';
 
 export interface FileSweeper {
@@ -21,12 +23,14 @@ export function createFileSweeper(opts: {
   blobs: BlobStore;
   clock: Clock;
   retentionMs: number;
+  idempotencyKeys: IdempotencyKeys;
   log: { error(obj: object, msg: string): void };
 }): FileSweeper {
   let timer: NodeJS.Timeout | null = null;
   let inFlight: Promise<number> | null = null;
 
   async function sweepAll(): Promise<number> {
+    opts.idempotencyKeys.expire();
     const before = opts.clock.now() - opts.retentionMs;
     let swept = 0;
     for (;;) {
@@ -34,8 +38,7 @@ export function createFileSweeper(opts: {
       for (const job of page) {
         if (job.maskKey) await opts.blobs.delete(job.maskKey);
         if (job.uploadKey) await opts.blobs.delete(job.uploadKey);
-        opts.store.clearMask(job.id);
-        opts.store.clearUpload(job.id);
+        opts.store.clearBlobs(job.id);
       }
       swept += page.length;
       if (page.length < PAGE) return swept;

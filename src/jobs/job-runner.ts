@@ -25,13 +25,11 @@ export interface JobRunner {
   fail(job: JobRecord, message: string): JobRecord;
 }
 
-export type InferenceObserver = (result: SegmentResult) => void;
-
-export const maskKeyOf = (jobId: string) => `masks/${jobId}.png`;
+const maskKeyOf = (jobId: string) => `masks/${jobId}.png`;
 export const uploadKeyOf = (jobId: string) => `uploads/${jobId}`;
 
 /** Shown for failures whose details must stay in the log. */
-export const INTERNAL_FAILURE = 'Internal error while processing the image';
+const INTERNAL_FAILURE = 'Internal error while processing the image';
 
 export function createJobRunner(opts: {
   store: JobStore;
@@ -40,7 +38,7 @@ export function createJobRunner(opts: {
   engine: Engine;
   clock: Clock;
   log: { error(obj: object, msg: string): void };
-  onInference?: InferenceObserver;
+  onInference?: (result: SegmentResult) => void;
 }): JobRunner {
   const { store, credits, blobs, clock } = opts;
   const reload = (id: string) => store.get(id) as JobRecord;

@@ -3,8 +3,9 @@
  * jobs and batches back for their owner.
  *
  * The order of checks is fixed here so no model work happens for a request that cannot pay:
- *   balance covers one image (402) → read the upload (400/413) → header probe (415/400/413) →
- *   prompts inside the image (422) → reserve credits with the job row (402 if a concurrent
+ *   Idempotency-Key (a retry gets the first request's job: 200/202; 409; 422) → balance covers
+ *   one image (402) → read the upload (400/413) → header probe (415/400/413) → prompts inside
+ *   the image (422) → reserve credits with the job row, binding the key (402 if a concurrent
  *   request took them) → engine → settle (keep or refund).
  */
 import type { Clock } from '../clock/clock.js';
@@ -14,9 +15,10 @@ import { AppError, isAppError } from '../errors/app-error.js';
 import { type RandomSource, randomUuid } from '../random/random-source.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { type BatchSummary, summarizeBatch } from './batch-summary.js';
+import { type IdempotencyKeys, type IdempotentEndpoint, idempotently } from './idempotency-keys.js';
 import { type JobRunner, uploadKeyOf } from './job-runner.js';
 import type { JobStore } from './job-store.js';
-import type { BatchRecord, JobRecord, Upload } from './job-types.js';
+import { type BatchRecord, type JobRecord, newJobRecord, type Upload } from './job-types.js';
 import type { JobWorker } from './job-worker.js';
 
 export interface BatchView {
@@ -25,30 +27,35 @@ export interface BatchView {
   summary: BatchSummary;
 }
 
+/**
+ * What both POST methods take. With an `idempotencyKey` that an earlier request of the account
+ * already used (same endpoint, same prompts), they return what that request created, `replayed`,
+ * without reading the upload or charging; a request that throws frees its key for a retry.
+ */
+interface SegmentInput {
+  accountId: string;
+  prompts: Prompts;
+  async: boolean;
+  idempotencyKey?: string;
+}
+
 export interface JobService {
   /**
    * One image. `readUpload` is called only after the balance check, so a caller that cannot pay
    * is refused before its upload is read. Synchronous mode throws the image's AppError
    * (after refunding); async mode returns the pending job once the upload is stored.
    */
-  segment(input: {
-    accountId: string;
-    prompts: Prompts;
-    readUpload: () => Promise<Upload>;
-    async: boolean;
-    signal?: AbortSignal;
-  }): Promise<JobRecord>;
+  segment(
+    input: SegmentInput & { readUpload: () => Promise<Upload>; signal?: AbortSignal },
+  ): Promise<{ job: JobRecord; replayed: boolean }>;
   /**
    * Up to N images with the same prompts, processed in upload order while credits last; the rest
    * fail with "Insufficient credits". A file that cannot be read fails alone.
    * @throws `insufficient_credits` only when not even one image can be paid for at the start.
    */
-  segmentBatch(input: {
-    accountId: string;
-    prompts: Prompts;
-    uploads: AsyncIterable<Upload>;
-    async: boolean;
-  }): Promise<BatchView>;
+  segmentBatch(
+    input: SegmentInput & { uploads: AsyncIterable<Upload> },
+  ): Promise<{ batch: BatchView; replayed: boolean }>;
   /** @throws `not_found` for unknown ids and other accounts' ids alike. */
   getJob(accountId: string, jobId: string): JobRecord;
   /** @throws `not_found` for unknown ids and other accounts' ids alike. */
@@ -59,9 +66,10 @@ export interface JobService {
   getMask(jobId: string): Promise<Buffer | null>;
 }
 
-export const INSUFFICIENT_CREDITS = 'Insufficient credits';
+const INSUFFICIENT_CREDITS = 'Insufficient credits';
 /** Errors that condemn one file of a batch, not the whole batch. */
 const PER_FILE_ERRORS = new Set([
+  'no_file', // an empty file
   'undecodable_image',
   'unsupported_media_type',
   'too_many_pixels',
@@ -75,6 +83,7 @@ export function createJobService(opts: {
   engine: Engine;
   runner: JobRunner;
   worker: JobWorker;
+  idempotencyKeys: IdempotencyKeys;
   clock: Clock;
   random: RandomSource;
   creditsPerImage: number;
@@ -98,161 +107,187 @@ export function createJobService(opts: {
   const newJob = (
     base: Pick<JobRecord, 'id' | 'accountId' | 'prompts' | 'inputFilename'>,
     fields: Partial<JobRecord>,
-  ): JobRecord => ({
-    batchId: null,
-    batchIndex: null,
-    status: 'pending',
-    originalWidth: null,
-    originalHeight: null,
-    outputWidth: null,
-    outputHeight: null,
-    processingTimeMs: null,
-    creditsReserved: 0,
-    creditsUsed: null,
-    error: null,
-    uploadKey: null,
-    maskKey: null,
-    createdAt: clock.now(),
-    startedAt: null,
-    finishedAt: null,
-    ...base,
-    ...fields,
-  });
+  ) => newJobRecord({ ...base, createdAt: clock.now() }, fields);
 
-  /** Debit and insert together: a job row exists exactly when its credits were taken. */
-  const reserveAndInsert = (job: JobRecord): boolean =>
+  /**
+   * Debit and insert together: a job row exists exactly when its credits were taken.
+   * @returns the job as inserted, or null when the balance did not cover it.
+   */
+  const reserveAndInsert = (job: JobRecord, bindKey?: (id: string) => void): JobRecord | null =>
     store.atomically(() => {
-      if (cost > 0 && !credits.debit(job.accountId, cost, { jobId: job.id })) return false;
-      store.insert({ ...job, creditsReserved: cost });
-      return true;
+      if (cost > 0 && !credits.debit(job.accountId, cost, { jobId: job.id })) return null;
+      const reserved = { ...job, creditsReserved: cost };
+      store.insert(reserved);
+      bindKey?.(job.id);
+      return reserved;
     });
+
+  const idempotencyOf = (input: SegmentInput, endpoint: IdempotentEndpoint) =>
+    input.idempotencyKey === undefined
+      ? null
+      : {
+          accountId: input.accountId,
+          key: input.idempotencyKey,
+          endpoint,
+          request: JSON.stringify(input.prompts),
+        };
+
+  /**
+   * Reads and checks each upload of a batch, storing the readable ones; a file that cannot be
+   * read becomes a failed job of its own. On any other error the stored uploads are deleted.
+   */
+  async function stageBatch(
+    batchId: string,
+    { accountId, prompts, uploads }: SegmentInput & { uploads: AsyncIterable<Upload> },
+  ): Promise<JobRecord[]> {
+    const staged: JobRecord[] = [];
+    try {
+      for await (const upload of uploads) {
+        if (staged.length >= opts.maxBatchFiles) {
+          throw new AppError('too_many_files', `At most ${opts.maxBatchFiles} files per batch`, {
+            field: 'files',
+          });
+        }
+        const base = { id: randomUuid(opts.random), accountId, prompts, inputFilename: upload.filename };
+        const at = { batchId, batchIndex: staged.length };
+        try {
+          const info = await inspect(upload.bytes, prompts);
+          const uploadKey = uploadKeyOf(base.id);
+          await blobs.put(uploadKey, upload.bytes);
+          staged.push(
+            newJob(base, { ...at, uploadKey, originalWidth: info.width, originalHeight: info.height }),
+          );
+        } catch (err) {
+          if (!isAppError(err) || !PER_FILE_ERRORS.has(err.code)) throw err;
+          staged.push(
+            newJob(base, {
+              ...at,
+              status: 'failed',
+              error: err.message,
+              creditsUsed: 0,
+              finishedAt: clock.now(),
+            }),
+          );
+        }
+      }
+    } catch (err) {
+      await Promise.all(staged.map((j) => (j.uploadKey ? blobs.delete(j.uploadKey) : null)));
+      throw err;
+    }
+    if (staged.length === 0) throw new AppError('no_file', 'No files provided', { field: 'files' });
+    return staged;
+  }
 
   const view = (batch: BatchRecord): BatchView => {
     const jobs = store.batchJobs(batch.id);
     return { batch, jobs, summary: summarizeBatch(jobs) };
   };
 
+  const getJob = (accountId: string, jobId: string): JobRecord => {
+    const job = store.get(jobId);
+    if (!job || job.accountId !== accountId) throw new AppError('not_found', 'Job not found');
+    return job;
+  };
+  const getBatch = (accountId: string, batchId: string): BatchView => {
+    const batch = store.getBatch(batchId);
+    if (!batch || batch.accountId !== accountId) throw new AppError('not_found', 'Batch not found');
+    return view(batch);
+  };
+
   return {
-    async segment({ accountId, prompts, readUpload, async, signal }) {
-      assertCanPayOne(accountId);
-      const upload = await readUpload();
-      const info = await inspect(upload.bytes, prompts);
-      const id = randomUuid(opts.random);
-      const uploadKey = async ? uploadKeyOf(id) : null;
-      // Stored before the row exists, so an acknowledged async job always has its image.
-      if (uploadKey) await blobs.put(uploadKey, upload.bytes);
-      const job = newJob(
-        { id, accountId, prompts, inputFilename: upload.filename },
-        {
-          status: async ? 'pending' : 'processing',
-          startedAt: async ? null : clock.now(),
-          originalWidth: info.width,
-          originalHeight: info.height,
-          uploadKey,
+    async segment(input) {
+      const { accountId, prompts, readUpload, async, signal } = input;
+      const { value: job, replayed } = await idempotently(
+        opts.idempotencyKeys,
+        idempotencyOf(input, 'single'),
+        (id) => getJob(accountId, id),
+        async (bindKey) => {
+          assertCanPayOne(accountId);
+          const upload = await readUpload();
+          const info = await inspect(upload.bytes, prompts);
+          const id = randomUuid(opts.random);
+          const uploadKey = async ? uploadKeyOf(id) : null;
+          // Stored before the row exists, so an acknowledged async job always has its image.
+          if (uploadKey) await blobs.put(uploadKey, upload.bytes);
+          const job = newJob(
+            { id, accountId, prompts, inputFilename: upload.filename },
+            {
+              status: async ? 'pending' : 'processing',
+              startedAt: async ? null : clock.now(),
+              originalWidth: info.width,
+              originalHeight: info.height,
+              uploadKey,
+            },
+          );
+          const accepted = reserveAndInsert(job, bindKey);
+          if (accepted === null) {
+            if (uploadKey) await blobs.delete(uploadKey);
+            throw new AppError('insufficient_credits', INSUFFICIENT_CREDITS);
+          }
+          if (async) {
+            opts.worker.enqueue([id]);
+            return accepted; // as acknowledged: before a worker can take it
+          }
+          const { job: settled, error } = await opts.runner.run(accepted, { image: upload.bytes, signal });
+          if (error !== undefined) throw error;
+          return settled;
         },
       );
-      if (!reserveAndInsert(job)) {
-        if (uploadKey) await blobs.delete(uploadKey);
-        throw new AppError('insufficient_credits', INSUFFICIENT_CREDITS);
-      }
-      if (async) {
-        const accepted = store.get(id) as JobRecord; // as acknowledged: before a worker can take it
-        opts.worker.enqueue([id]);
-        return accepted;
-      }
-      const { job: settled, error } = await opts.runner.run(store.get(id) as JobRecord, {
-        image: upload.bytes,
-        signal,
-      });
-      if (error !== undefined) throw error;
-      return settled;
+      return { job, replayed };
     },
 
-    async segmentBatch({ accountId, prompts, uploads, async }) {
-      assertCanPayOne(accountId);
-      const batchId = randomUuid(opts.random);
-      const staged: JobRecord[] = [];
-      try {
-        for await (const upload of uploads) {
-          if (staged.length >= opts.maxBatchFiles) {
-            throw new AppError('too_many_files', `At most ${opts.maxBatchFiles} files per batch`, {
-              field: 'files',
-            });
+    async segmentBatch(input) {
+      const { accountId, async } = input;
+      const { value: batch, replayed } = await idempotently(
+        opts.idempotencyKeys,
+        idempotencyOf(input, 'batch'),
+        (id) => getBatch(accountId, id),
+        async (bindKey) => {
+          assertCanPayOne(accountId);
+          const batchId = randomUuid(opts.random);
+          const staged = await stageBatch(batchId, input);
+          const batch: BatchRecord = {
+            id: batchId,
+            accountId,
+            totalFiles: staged.length,
+            createdAt: clock.now(),
+          };
+          const unpaid: JobRecord[] = [];
+          store.atomically(() => {
+            store.insertBatch(batch);
+            bindKey?.(batch.id);
+            for (const job of staged) {
+              if (job.status === 'failed') store.insert(job);
+              else if (!reserveAndInsert(job)) {
+                unpaid.push(job);
+                store.insert({
+                  ...job,
+                  status: 'failed',
+                  error: INSUFFICIENT_CREDITS,
+                  creditsUsed: 0,
+                  uploadKey: null,
+                  finishedAt: clock.now(),
+                });
+              }
+            }
+          });
+          await Promise.all(unpaid.map((j) => blobs.delete(j.uploadKey as string)));
+
+          const accepted = view(batch); // as acknowledged: before a worker can take any of it
+          const runnable = accepted.jobs.filter((j) => j.status === 'pending');
+          if (async) {
+            opts.worker.enqueue(runnable.map((j) => j.id));
+            return accepted;
           }
-          const base = { id: randomUuid(opts.random), accountId, prompts, inputFilename: upload.filename };
-          const at = { batchId, batchIndex: staged.length };
-          try {
-            const info = await inspect(upload.bytes, prompts);
-            const uploadKey = uploadKeyOf(base.id);
-            await blobs.put(uploadKey, upload.bytes);
-            staged.push(
-              newJob(base, { ...at, uploadKey, originalWidth: info.width, originalHeight: info.height }),
-            );
-          } catch (err) {
-            if (!isAppError(err) || !(PER_FILE_ERRORS.has(err.code) || err.code === 'no_file')) throw err;
-            staged.push(
-              newJob(base, {
-                ...at,
-                status: 'failed',
-                error: err.message,
-                creditsUsed: 0,
-                finishedAt: clock.now(),
-              }),
-            );
-          }
-        }
-      } catch (err) {
-        await Promise.all(staged.map((j) => (j.uploadKey ? blobs.delete(j.uploadKey) : null)));
-        throw err;
-      }
-      if (staged.length === 0) throw new AppError('no_file', 'No files provided', { field: 'files' });
-
-      const batch: BatchRecord = {
-        id: batchId,
-        accountId,
-        totalFiles: staged.length,
-        createdAt: clock.now(),
-      };
-      const unpaid: JobRecord[] = [];
-      store.atomically(() => {
-        store.insertBatch(batch);
-        for (const job of staged) {
-          if (job.status === 'failed') store.insert(job);
-          else if (!reserveAndInsert(job)) {
-            unpaid.push(job);
-            store.insert({
-              ...job,
-              status: 'failed',
-              error: INSUFFICIENT_CREDITS,
-              creditsUsed: 0,
-              uploadKey: null,
-              finishedAt: clock.now(),
-            });
-          }
-        }
-      });
-      await Promise.all(unpaid.map((j) => blobs.delete(j.uploadKey as string)));
-
-      const accepted = view(batch); // as acknowledged: before a worker can take any of it
-      const runnable = accepted.jobs.filter((j) => j.status === 'pending');
-      if (async) {
-        opts.worker.enqueue(runnable.map((j) => j.id));
-        return accepted;
-      }
-      for (const job of runnable) await opts.runner.run(job);
-      return view(batch);
+          for (const job of runnable) await opts.runner.run(job);
+          return view(batch);
+        },
+      );
+      return { batch, replayed };
     },
 
-    getJob(accountId, jobId) {
-      const job = store.get(jobId);
-      if (!job || job.accountId !== accountId) throw new AppError('not_found', 'Job not found');
-      return job;
-    },
-    getBatch(accountId, batchId) {
-      const batch = store.getBatch(batchId);
-      if (!batch || batch.accountId !== accountId) throw new AppError('not_found', 'Batch not found');
-      return view(batch);
-    },
+    getJob,
+    getBatch,
     listJobs: (accountId, page) => store.listForAccount(accountId, page),
     listBatches: (accountId, page) => store.listBatches(accountId, page).map(view),
     async getMask(jobId) {

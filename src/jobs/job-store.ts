@@ -22,7 +22,8 @@ export interface JobStore {
   ): void;
   fail(id: string, error: string, at: number): void;
   clearUpload(id: string): void;
-  clearMask(id: string): void;
+  /** Forgets both blob keys once the sweeper has deleted the blobs. */
+  clearBlobs(id: string): void;
   /** Finished jobs still holding a mask or an upload, finished before `before`. */
   expiredBlobs(
     before: number,
@@ -95,6 +96,7 @@ const toBatch = (r: BatchRow): BatchRecord => ({
 });
 
 export function createJobStore(db: Db): JobStore {
+  // Prepared once, not per call: most of these run on every request or worker step.
   const insertJob =
     db.prepare(`INSERT INTO jobs (id, account_id, batch_id, batch_index, status, input_filename,
     prompts, original_width, original_height, output_width, output_height, processing_time_ms, credits_reserved,
@@ -103,6 +105,46 @@ export function createJobStore(db: Db): JobStore {
     @originalHeight, @outputWidth, @outputHeight, @processingTimeMs, @creditsReserved, @creditsUsed, @error,
     @uploadKey, @maskKey, @createdAt, @startedAt, @finishedAt)`);
   const byId = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?');
+  const pendingToProcessing = db.prepare<[number, string]>(
+    "UPDATE jobs SET status = 'processing', started_at = ? WHERE id = ? AND status = 'pending'",
+  );
+  const backToPending = db.prepare<[string]>(
+    "UPDATE jobs SET status = 'pending', started_at = NULL WHERE id = ?",
+  );
+  const completeJob = db.prepare<[number, number, number, string, number, string]>(
+    `UPDATE jobs SET status = 'completed', output_width = ?, output_height = ?, processing_time_ms = ?,
+     mask_key = ?, credits_used = credits_reserved, finished_at = ? WHERE id = ?`,
+  );
+  const failJob = db.prepare<[string, number, string]>(
+    "UPDATE jobs SET status = 'failed', error = ?, credits_used = 0, finished_at = ? WHERE id = ?",
+  );
+  const dropUploadKey = db.prepare<[string]>('UPDATE jobs SET upload_key = NULL WHERE id = ?');
+  const dropBlobKeys = db.prepare<[string]>(
+    'UPDATE jobs SET upload_key = NULL, mask_key = NULL WHERE id = ?',
+  );
+  const insertBatchRow = db.prepare<[string, string, number, number]>(
+    'INSERT INTO batches (id, account_id, total_files, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const batchById = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?');
+  const jobsOfBatch = db.prepare<[string], JobRow>(
+    'SELECT * FROM jobs WHERE batch_id = ? ORDER BY batch_index',
+  );
+  const jobsOfAccount = db.prepare<[string, number, number], JobRow>(
+    'SELECT * FROM jobs WHERE account_id = ? ORDER BY created_at DESC, batch_index DESC LIMIT ? OFFSET ?',
+  );
+  const batchesOfAccount = db.prepare<[string, number, number], BatchRow>(
+    'SELECT * FROM batches WHERE account_id = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?',
+  );
+  const jobsWithStatus = db.prepare<[string], JobRow>(
+    'SELECT * FROM jobs WHERE status = ? ORDER BY created_at, batch_index',
+  );
+  const finishedWithBlobs = db.prepare<
+    [number, number],
+    { id: string; mask_key: string | null; upload_key: string | null }
+  >(
+    `SELECT id, mask_key, upload_key FROM jobs WHERE finished_at < ?
+     AND (mask_key IS NOT NULL OR upload_key IS NOT NULL) ORDER BY finished_at LIMIT ?`,
+  );
 
   return {
     atomically: (fn) => db.transaction(fn)(),
@@ -113,88 +155,37 @@ export function createJobStore(db: Db): JobStore {
       const row = byId.get(id);
       return row ? toJob(row) : null;
     },
-    listForAccount(accountId, { limit, offset }) {
-      return db
-        .prepare<[string, number, number], JobRow>(
-          'SELECT * FROM jobs WHERE account_id = ? ORDER BY created_at DESC, batch_index DESC LIMIT ? OFFSET ?',
-        )
-        .all(accountId, limit, offset)
-        .map(toJob);
-    },
-    withStatus(status) {
-      return db
-        .prepare<[string], JobRow>('SELECT * FROM jobs WHERE status = ? ORDER BY created_at, batch_index')
-        .all(status)
-        .map(toJob);
-    },
-    markProcessing(id, at) {
-      return (
-        db
-          .prepare(
-            "UPDATE jobs SET status = 'processing', started_at = ? WHERE id = ? AND status = 'pending'",
-          )
-          .run(at, id).changes === 1
-      );
-    },
+    listForAccount: (accountId, { limit, offset }) => jobsOfAccount.all(accountId, limit, offset).map(toJob),
+    withStatus: (status) => jobsWithStatus.all(status).map(toJob),
+    markProcessing: (id, at) => pendingToProcessing.run(at, id).changes === 1,
     markPending(id) {
-      db.prepare("UPDATE jobs SET status = 'pending', started_at = NULL WHERE id = ?").run(id);
+      backToPending.run(id);
     },
     complete(id, r) {
-      db.prepare(`UPDATE jobs SET status = 'completed', output_width = ?, output_height = ?, processing_time_ms = ?,
-        mask_key = ?, credits_used = credits_reserved, finished_at = ? WHERE id = ?`).run(
-        r.outputWidth,
-        r.outputHeight,
-        r.processingTimeMs,
-        r.maskKey,
-        r.at,
-        id,
-      );
+      completeJob.run(r.outputWidth, r.outputHeight, r.processingTimeMs, r.maskKey, r.at, id);
     },
     fail(id, error, at) {
-      db.prepare(
-        "UPDATE jobs SET status = 'failed', error = ?, credits_used = 0, finished_at = ? WHERE id = ?",
-      ).run(error, at, id);
+      failJob.run(error, at, id);
     },
     clearUpload(id) {
-      db.prepare('UPDATE jobs SET upload_key = NULL WHERE id = ?').run(id);
+      dropUploadKey.run(id);
     },
-    clearMask(id) {
-      db.prepare('UPDATE jobs SET mask_key = NULL WHERE id = ?').run(id);
+    clearBlobs(id) {
+      dropBlobKeys.run(id);
     },
-    expiredBlobs(before, limit) {
-      return db
-        .prepare<[number, number], { id: string; mask_key: string | null; upload_key: string | null }>(
-          `SELECT id, mask_key, upload_key FROM jobs WHERE finished_at < ?
-           AND (mask_key IS NOT NULL OR upload_key IS NOT NULL) ORDER BY finished_at LIMIT ?`,
-        )
+    expiredBlobs: (before, limit) =>
+      finishedWithBlobs
         .all(before, limit)
-        .map((r) => ({ id: r.id, maskKey: r.mask_key, uploadKey: r.upload_key }));
-    },
+        .map((r) => ({ id: r.id, maskKey: r.mask_key, uploadKey: r.upload_key })),
     insertBatch(b) {
-      db.prepare('INSERT INTO batches (id, account_id, total_files, created_at) VALUES (?, ?, ?, ?)').run(
-        b.id,
-        b.accountId,
-        b.totalFiles,
-        b.createdAt,
-      );
+      insertBatchRow.run(b.id, b.accountId, b.totalFiles, b.createdAt);
     },
     getBatch(id) {
-      const row = db.prepare<[string], BatchRow>('SELECT * FROM batches WHERE id = ?').get(id);
+      const row = batchById.get(id);
       return row ? toBatch(row) : null;
     },
-    batchJobs(batchId) {
-      return db
-        .prepare<[string], JobRow>('SELECT * FROM jobs WHERE batch_id = ? ORDER BY batch_index')
-        .all(batchId)
-        .map(toJob);
-    },
-    listBatches(accountId, { limit, offset }) {
-      return db
-        .prepare<[string, number, number], BatchRow>(
-          'SELECT * FROM batches WHERE account_id = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?',
-        )
-        .all(accountId, limit, offset)
-        .map(toBatch);
-    },
+    batchJobs: (batchId) => jobsOfBatch.all(batchId).map(toJob),
+    listBatches: (accountId, { limit, offset }) =>
+      batchesOfAccount.all(accountId, limit, offset).map(toBatch),
   };
 }

@@ -32,6 +32,32 @@ export interface JobRecord {
   finishedAt: number | null;
 }
 
+/** A job as accepted: everything not in `base` or `fields` is still unknown. */
+export function newJobRecord(
+  base: Pick<JobRecord, 'id' | 'accountId' | 'prompts' | 'inputFilename' | 'createdAt'>,
+  fields: Partial<JobRecord>,
+): JobRecord {
+  return {
+    batchId: null,
+    batchIndex: null,
+    status: 'pending',
+    originalWidth: null,
+    originalHeight: null,
+    outputWidth: null,
+    outputHeight: null,
+    processingTimeMs: null,
+    creditsReserved: 0,
+    creditsUsed: null,
+    error: null,
+    uploadKey: null,
+    maskKey: null,
+    startedAt: null,
+    finishedAt: null,
+    ...base,
+    ...fields,
+  };
+}
+
 export interface BatchRecord {
   id: string;
   accountId: string;

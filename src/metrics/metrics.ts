@@ -14,6 +14,11 @@ export interface Metrics {
   readonly registry: Registry;
   /** `route` is the route pattern (`/v1/jobs/:job_id`), never the raw URL: ids would explode cardinality. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /**
+   * A request Node's HTTP parser refused (bad framing, oversized headers, timeout): counted with
+   * method `unknown` and route `unparsed`, without a latency (it has no known start).
+   */
+  countUnparsed(status: number): void;
   observeInference(result: SegmentResult): void;
 }
 
@@ -21,7 +26,7 @@ export function createMetrics(opts: { engine: Engine; queueDepth: () => number }
   const registry = new Registry();
   const requests = new Counter({
     name: 'maskd_http_requests_total',
-    help: 'HTTP requests by route pattern, method and status code',
+    help: 'HTTP requests by route pattern, method and status code (route "unparsed": refused by the HTTP parser)',
     labelNames: ['method', 'route', 'status'] as const,
     registers: [registry],
   });
@@ -89,6 +94,9 @@ export function createMetrics(opts: { engine: Engine; queueDepth: () => number }
       const labels = { method, route, status: String(status) };
       requests.inc(labels);
       latency.observe(labels, seconds);
+    },
+    countUnparsed(status) {
+      requests.inc({ method: 'unknown', route: 'unparsed', status: String(status) });
     },
     observeInference(result) {
       inference.observe({ cache: result.cacheHit ? 'hit' : 'miss' }, result.timings.totalMs / 1000);

@@ -9,9 +9,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-
-export const MODEL_FAMILIES = ['sam1', 'sam2'] as const;
-export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+import { MODEL_FAMILIES, type ModelFamily } from '../engine/model-family.js';
 
 /** Model names double as directory names, so no separators, no leading dot. */
 export const modelNameSchema = z
@@ -179,7 +177,12 @@ export function createRegistry(
   };
 }
 
+/** A downloadable model whose files both have a published sha256. */
+export type VerifiableModel = DownloadableModel & {
+  files: Record<'encoder' | 'decoder', RemoteFile & { sha256: string }>;
+};
+
 /** Files with no published sha256 cannot be verified; pull refuses them. */
-export function isVerifiable(model: DownloadableModel): boolean {
+export function isVerifiable(model: DownloadableModel): model is VerifiableModel {
   return model.files.encoder.sha256 !== null && model.files.decoder.sha256 !== null;
 }

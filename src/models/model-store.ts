@@ -11,7 +11,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MODEL_FAMILIES } from './model-registry.js';
+import { MODEL_FAMILIES } from '../engine/model-family.js';
 
 export const ENCODER_FILE = 'encoder.onnx';
 export const DECODER_FILE = 'decoder.onnx';
@@ -39,7 +39,8 @@ export interface InstalledModel {
 
 export const modelDir = (modelsDir: string, name: string): string => join(modelsDir, name);
 
-async function fileSize(path: string): Promise<number | null> {
+/** Size of a regular file; null when there is none at `path`. */
+export async function fileSize(path: string): Promise<number | null> {
   try {
     const s = await stat(path);
     return s.isFile() ? s.size : null;

@@ -2,7 +2,7 @@
  * Install a downloadable model into `<modelsDir>/<name>/`: both graphs downloaded and verified
  * (resumably, one after the other), then `model.json` written last as the "complete" marker.
  */
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../errors/app-error.js';
 import { downloadFile, type FetchPort } from './downloader.js';
@@ -10,6 +10,7 @@ import { type DownloadableModel, isVerifiable } from './model-registry.js';
 import {
   DECODER_FILE,
   ENCODER_FILE,
+  fileSize,
   MANIFEST_FILE,
   modelDir,
   readInstalled,
@@ -65,12 +66,12 @@ export async function pullModel(opts: PullOptions): Promise<PullResult> {
   for (const [part, fileName] of parts) {
     const dest = join(dir, fileName);
     // A file renamed into place was verified then; an interrupted pull skips it next time.
-    if (await exists(dest)) continue;
+    if ((await fileSize(dest)) !== null) continue;
     const file = model.files[part];
     await downloadFile({
       url: file.url,
       dest,
-      sha256: file.sha256 as string, // isVerifiable() above
+      sha256: file.sha256,
       bytes: file.bytes,
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
@@ -82,16 +83,7 @@ export async function pullModel(opts: PullOptions): Promise<PullResult> {
     family: model.family,
     licence: model.licence,
     source: model.source,
-    sha256: { encoder: model.files.encoder.sha256 as string, decoder: model.files.decoder.sha256 as string },
+    sha256: { encoder: model.files.encoder.sha256, decoder: model.files.decoder.sha256 },
   });
   return { dir, alreadyInstalled: false };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -2,8 +2,10 @@
  * Model name → the two graph files the engine loads. The bundled default resolves into
  * node_modules; anything else must be installed under the models dir (pulled, or custom).
  */
+
+import type { ModelFamily } from '../engine/model-family.js';
 import { AppError } from '../errors/app-error.js';
-import { createRegistry, type ModelFamily, type ModelRegistry, modelNameSchema } from './model-registry.js';
+import { createRegistry, type ModelRegistry, modelNameSchema } from './model-registry.js';
 import { modelDir, readInstalled } from './model-store.js';
 
 export interface ResolvedModel {

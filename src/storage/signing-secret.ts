@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RandomSource } from '../random/random-source.js';
 
-export const SIGNING_SECRET_FILE = 'signing-secret';
+const SIGNING_SECRET_FILE = 'signing-secret';
 
 export async function loadOrCreateSigningSecret(opts: {
   dataDir: string;

@@ -12,7 +12,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '../errors/app-error.js';
 import type { App } from '../http/app-type.js';
 import { appErrorReply } from '../http/error-mapping.js';
-import { ANON_COOKIE, readCookie, SESSION_COOKIE } from './auth/cookies.js';
+import { ANON_COOKIE, readCookie } from './auth/cookies.js';
 import { anonymousBinding, sessionBinding } from './auth/csrf.js';
 import { errorPage } from './pages/error-page.js';
 import { adminRoutes } from './routes/admin-routes.js';
@@ -27,7 +27,7 @@ import { pageViewer, sendPage, type WebViewer } from './web-request.js';
 import type { WebDeps, WebRoute } from './web-route.js';
 
 /** Every web page route, in one visible list. */
-export const WEB_ROUTES: readonly WebRoute[] = [
+const WEB_ROUTES: readonly WebRoute[] = [
   authRoutes,
   signOutRoute,
   keyRoutes,
@@ -85,11 +85,11 @@ export async function registerWebRoutes(app: App, deps: WebDeps): Promise<void> 
   });
 }
 
+/** Resolved on every request, so a disabled account or a demoted admin counts at once. */
 function resolveViewer(request: FastifyRequest, deps: WebDeps): WebViewer | null {
-  const session = deps.web.sessions.resolve(readCookie(request, SESSION_COOKIE));
-  if (!session) return null;
-  const account = deps.accounts.get(session.accountId);
-  if (!account || account.disabledAt !== null) return null;
+  const signedIn = deps.web.readSession(request);
+  if (!signedIn || signedIn.account.disabledAt !== null) return null;
+  const { session, account } = signedIn;
   return { session, account, csrfToken: deps.web.csrf.issue(sessionBinding(session.idHash)) };
 }
 
@@ -117,10 +117,10 @@ const TITLES: Record<number, string> = {
 
 function htmlError(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   let status: number;
-  let message: string;
+  let message = '';
   if (isAppError(err)) {
     status = appErrorReply(err, request.id).status;
-    message = status >= 500 ? 'Something went wrong.' : err.message;
+    message = err.message;
   } else if (err.code === 'MASKD_CSRF') {
     status = 403;
     message = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
@@ -132,9 +132,12 @@ function htmlError(err: FastifyError, request: FastifyRequest, reply: FastifyRep
     message = 'The request could not be processed.';
   } else {
     status = 500;
+  }
+  // Server faults show no detail, only the request id that finds it in the log.
+  if (status >= 500) {
+    request.log.error({ err }, 'web request failed');
     message = `Something went wrong. Request id: ${request.id}`;
   }
-  if (status >= 500) request.log.error({ err }, 'web request failed');
   const viewer = request.webViewer ? pageViewer(request.webViewer) : null;
   const title = TITLES[status] ?? 'Error';
   return sendPage(reply, errorPage({ status, title, message, viewer }), status);

@@ -17,7 +17,6 @@ export interface StaticAsset {
 
 export interface StaticAssets {
   get(name: string): StaticAsset | undefined;
-  names(): string[];
 }
 
 const TYPES: Record<string, string> = {
@@ -30,7 +29,7 @@ const TYPES: Record<string, string> = {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Stylesheet from the source tree; client scripts from `tsc -p tsconfig.web.json`. */
-export const DEFAULT_ASSET_DIRS = [join(ROOT, 'src/web/static'), join(ROOT, 'dist/web/client')];
+const DEFAULT_ASSET_DIRS = [join(ROOT, 'src/web/static'), join(ROOT, 'dist/web/client')];
 
 export async function loadStaticAssets(dirs: readonly string[] = DEFAULT_ASSET_DIRS): Promise<StaticAssets> {
   const files = new Map<string, StaticAsset>();
@@ -46,21 +45,10 @@ export async function loadStaticAssets(dirs: readonly string[] = DEFAULT_ASSET_D
       const contentType = TYPES[extname(name)];
       if (!contentType) continue;
       const body = await readFile(join(dir, name));
+      // 22 base64url characters: 132 bits of the content's SHA-256.
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
       files.set(name, { body, contentType, etag });
     }
   }
-  return { get: (name) => files.get(name), names: () => [...files.keys()].sort() };
-}
-
-/** In-memory twin for tests. */
-export function memoryStaticAssets(entries: Record<string, string>): StaticAssets {
-  const files = new Map(
-    Object.entries(entries).map(([name, text]) => {
-      const body = Buffer.from(text);
-      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-      return [name, { body, contentType: TYPES[extname(name)] ?? 'application/octet-stream', etag }] as const;
-    }),
-  );
-  return { get: (name) => files.get(name), names: () => [...files.keys()].sort() };
+  return { get: (name) => files.get(name) };
 }

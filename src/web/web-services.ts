@@ -20,7 +20,12 @@ import { createScryptHasher, type PasswordHasher, type ScryptParams } from './au
 import { createSealedFlash, type SealedFlash } from './auth/sealed-flash.js';
 import { createSessionService, type SessionService } from './auth/session-service.js';
 import { createSqliteSessionStore } from './auth/sqlite-session-store.js';
-import { createSessionAuthenticator, type SessionAuthenticator } from './session-auth.js';
+import {
+  createSessionAuthenticator,
+  createSessionReader,
+  type SessionAuthenticator,
+  type SessionReader,
+} from './session-auth.js';
 import { loadStaticAssets, type StaticAssets } from './static-assets.js';
 import { createManualTopUpProvider } from './top-up/manual-top-up-provider.js';
 import type { TopUpProvider } from './top-up/top-up-provider.js';
@@ -42,6 +47,8 @@ export interface WebServices {
   assets: StaticAssets;
   /** 128 random bits, base64url: the signed-out CSRF nonce. */
   randomNonce(): string;
+  /** The session cookie → session + account; the pages' viewer and `authenticateSession` both use it. */
+  readSession: SessionReader;
   /** For the API's auth hook: session cookie + CSRF header as an alternative to a Bearer key. */
   authenticateSession: SessionAuthenticator;
 }
@@ -49,6 +56,7 @@ export interface WebServices {
 /** Attempts per email+IP are counted over this window; `config.rateLimits.login` is the cap. */
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const SIGNUPS_PER_IP_PER_HOUR = 20;
+const HOUR_MS = 60 * 60 * 1000;
 
 export interface WebServicesOptions {
   db: Db;
@@ -61,9 +69,8 @@ export interface WebServicesOptions {
   config: Pick<Config, 'rateLimits'>;
   /** Tests pass cheap parameters; production uses the default. */
   scrypt?: ScryptParams;
-  assets?: StaticAssets;
+  /** A payment provider's factory (docs/top-up-providers.md); default: the manual provider. */
   topUp?: (requests: TopUpRequests) => TopUpProvider;
-  loginLimiter?: RateLimiter;
 }
 
 const deriveKey = (secret: string, purpose: string) => createHmac('sha256', secret).update(purpose).digest();
@@ -73,24 +80,24 @@ export async function createWebServices(opts: WebServicesOptions): Promise<WebSe
   const sessions = createSessionService({ store: createSqliteSessionStore({ db }), clock, random });
   const csrf = createCsrf({ key: deriveKey(opts.secret, 'maskd web csrf v1') });
   const topUpRequests = createTopUpRequests({ db, clock, random, credits: opts.credits });
+  const readSession = createSessionReader({ sessions, accounts: opts.accounts });
   return {
     sessions,
     csrf,
     passwords: createScryptHasher({ params: opts.scrypt, random }),
-    loginLimiter:
-      opts.loginLimiter ??
-      createMemoryRateLimiter({ clock, limit: opts.config.rateLimits.login, windowMs: LOGIN_WINDOW_MS }),
-    signupLimiter: createMemoryRateLimiter({
+    loginLimiter: createMemoryRateLimiter({
       clock,
-      limit: SIGNUPS_PER_IP_PER_HOUR,
-      windowMs: 60 * 60 * 1000,
+      limit: opts.config.rateLimits.login,
+      windowMs: LOGIN_WINDOW_MS,
     }),
+    signupLimiter: createMemoryRateLimiter({ clock, limit: SIGNUPS_PER_IP_PER_HOUR, windowMs: HOUR_MS }),
     flash: createSealedFlash({ key: deriveKey(opts.secret, 'maskd web flash v1'), clock, random }),
     topUpRequests,
     topUp: (opts.topUp ?? ((requests) => createManualTopUpProvider({ requests })))(topUpRequests),
     usage: createUsageQueries({ db }),
-    assets: opts.assets ?? (await loadStaticAssets()),
+    assets: await loadStaticAssets(),
     randomNonce: () => random.bytes(16).toString('base64url'),
-    authenticateSession: createSessionAuthenticator({ sessions, csrf, accounts: opts.accounts }),
+    readSession,
+    authenticateSession: createSessionAuthenticator({ readSession, csrf }),
   };
 }

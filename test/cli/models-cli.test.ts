@@ -149,6 +149,7 @@ describe('maskd models (real CLI)', () => {
     );
     const noSub = await runCli(['models'], { cwd, env });
     assert.equal(noSub.code, 2);
+    assert.equal(noSub.stderr, 'maskd: missing subcommand (list or pull) (see: maskd models --help)\n');
     const unknownCommand = await runCli(['frobnicate'], { cwd, env });
     assert.equal(unknownCommand.code, 2);
     assert.equal(unknownCommand.stderr, 'maskd: unknown command "frobnicate" (see: maskd --help)\n');

@@ -81,6 +81,8 @@ describe('maskd segment (real CLI, bundled model)', () => {
       [['--box', '[1,2,3]'], /--box: box must be \[x1, y1, x2, y2\]/],
       [['--points', '[[1,2]]', '--labels', '[1,0]'], /--labels: expected 1 labels/],
       [['--pionts', '[[1,2]]'], /Unknown option '--pionts'/],
+      [['--box', '-1'], /--box: must be a JSON array/],
+      [['--box', '[1,2,3,4]', '--model', '-x'], /--model: missing value before "-x" \(.*write --model=-x\)/],
     ];
     for (const [flags, message] of cases) {
       const run = await runCli(['segment', PHOTO, ...flags], { cwd, env });

@@ -104,7 +104,7 @@ describe('maskd segment <folder> (in process, stub engine)', () => {
     const one = await run(['photos', '--box', '[0,0,20,20]', '-o', 'out-one', '-j', '1']);
     assert.equal(one.code, 0, one.stderr);
     assert.deepEqual(one.engines, [{ concurrency: 1, closed: true }]);
-    for (const bad of ['0', '1.5', 'two']) {
+    for (const bad of ['0', '-1', '1.5', 'two']) {
       const r = await run(['photos', '--box', '[0,0,20,20]', '--jobs', bad]);
       assert.equal(r.code, 2, bad);
       assert.equal(

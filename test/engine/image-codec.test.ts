@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   decodeImage,
-  decodeImageResized,
+  decodeProbed,
   encodeGrayPng,
   probeImage,
   resizeRgb,
@@ -238,20 +238,16 @@ describe('decodeImage', () => {
   });
 });
 
-describe('decodeImageResized', () => {
-  it('decodes straight to the target size, after EXIF orientation, and reports the displayed size', async () => {
+describe('decodeProbed', () => {
+  it('decodes straight to the target size, after EXIF orientation', async () => {
     // Stored 60×20 with the patch top-left; orientation 6 displays 20×60 with it top-right.
     const jpeg = await withOrientation(
       await markedImage(60, 20, { left: 0, top: 0, width: 10, height: 6 }),
       6,
     );
-    const seen: number[][] = [];
-    const { image, width, height } = await decodeImageResized(jpeg, LIMIT, (w, h) => {
-      seen.push([w, h]);
-      return { width: w * 2, height: h / 2 };
-    });
-    assert.deepEqual(seen, [[20, 60]]);
-    assert.deepEqual([width, height], [20, 60]);
+    const info = await probeImage(jpeg, LIMIT);
+    assert.deepEqual([info.width, info.height], [20, 60]);
+    const image = await decodeProbed(jpeg, info, LIMIT, { width: 40, height: 30 });
     assert.deepEqual([image.width, image.height, image.data.length], [40, 30, 40 * 30 * 3]);
     const red = (x: number, y: number) =>
       image.data[(y * 40 + x) * 3] > 200 && image.data[(y * 40 + x) * 3 + 1] < 60;
@@ -259,19 +255,28 @@ describe('decodeImageResized', () => {
     assert.ok(!red(3, 1) && !red(36, 28));
   });
 
-  it('returns the same pixels as decodeImage when no resize is needed, and checks like it', async () => {
+  it('returns the same pixels as decodeImage at the displayed size, and refuses corrupt data', async () => {
     const png = await markedImage(8, 4, { left: 2, top: 1, width: 3, height: 2 });
     const full = await decodeImage(png, LIMIT);
-    const same = await decodeImageResized(png, LIMIT, (width, height) => ({ width, height }));
-    assert.deepEqual([...same.image.data], [...full.data]);
-    await rejectsWith(
-      decodeImageResized(pixelFloodPng(), LIMIT, () => ({ width: 8, height: 8 })),
-      'too_many_pixels',
-    );
+    const same = await decodeProbed(png, await probeImage(png, LIMIT), LIMIT);
+    assert.deepEqual([same.width, same.height], [8, 4]);
+    assert.deepEqual([...same.data], [...full.data]);
     const jpeg = await markedImage(256, 256, { left: 10, top: 10, width: 100, height: 50 }, 'jpeg');
+    const cut = jpeg.subarray(0, jpeg.length >> 1);
     await rejectsWith(
-      decodeImageResized(jpeg.subarray(0, jpeg.length >> 1), LIMIT, () => ({ width: 16, height: 16 })),
+      decodeProbed(cut, await probeImage(cut, LIMIT), LIMIT, { width: 16, height: 16 }),
       'undecodable_image',
+      /^The JPEG data is truncated or corrupt \(.+\)$/,
+    );
+  });
+
+  it("keeps libvips' own pixel limit as a second line of defence", async () => {
+    // A probe answer taken under a laxer limit does not lift the limit of the decode itself.
+    const png = await markedImage(100, 100, { left: 0, top: 0, width: 1, height: 1 });
+    await rejectsWith(
+      decodeProbed(png, await probeImage(png, LIMIT), 9_999),
+      'undecodable_image',
+      /pixel limit/i,
     );
   });
 });

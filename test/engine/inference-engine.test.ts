@@ -121,17 +121,21 @@ describe('createInferenceEngine', () => {
 
   it('close() waits for running requests, then refuses new ones', async () => {
     const { pipeline } = fakePipeline(30);
-    let released = false;
+    let finished = false;
+    let finishedAtRelease: boolean | undefined;
     const engine = engineWith(pipeline, {
       release: async () => {
-        released = true;
+        finishedAtRelease = finished;
       },
     });
     const image = await markedImage(8, 8, { left: 0, top: 0, width: 2, height: 2 });
     const pending = engine.segment({ image, prompts });
+    pending.then(() => {
+      finished = true;
+    });
     await engine.close(); // called while the request is still being probed
 
-    assert.ok(released);
+    assert.equal(finishedAtRelease, true, 'the model was released only after the request finished');
     assert.equal((await pending).width, 8, 'the in-flight request completed');
     await assert.rejects(
       engine.segment({ image, prompts }),

@@ -133,7 +133,13 @@ export const GIF = Buffer.from(
 export async function postImage(
   t: TestApp,
   key: string | null,
-  opts: { query?: string; image?: Buffer; filename?: string; field?: string } = {},
+  opts: {
+    query?: string;
+    image?: Buffer;
+    filename?: string;
+    field?: string;
+    headers?: Record<string, string>;
+  } = {},
 ) {
   const image = opts.image ?? (await grayPng());
   const form = multipartBody([
@@ -147,7 +153,7 @@ export async function postImage(
   return t.app.inject({
     method: 'POST',
     url: `/v1/services/image-segmentation?${opts.query ?? 'box=[1,1,30,30]'}`,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...form.headers },
+    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...form.headers, ...opts.headers },
     payload: form.payload,
   });
 }
@@ -158,6 +164,7 @@ export async function postBatch(
   key: string,
   images: Buffer[],
   query = 'points=[[10,10]]&labels=[1]',
+  headers: Record<string, string> = {},
 ) {
   const form = multipartBody(
     images.map((data, i) => ({ name: 'files', filename: `img${i}.png`, contentType: 'image/png', data })),
@@ -165,7 +172,7 @@ export async function postBatch(
   return t.app.inject({
     method: 'POST',
     url: `/v1/services/image-segmentation/batch?${query}`,
-    headers: { authorization: `Bearer ${key}`, ...form.headers },
+    headers: { authorization: `Bearer ${key}`, ...form.headers, ...headers },
     payload: form.payload,
   });
 }

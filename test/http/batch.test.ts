@@ -76,18 +76,19 @@ describe('POST /v1/services/image-segmentation/batch', () => {
     assert.equal(t.deps.credits.balance(account.id), 0);
   });
 
-  test('a corrupt image and a GIF fail alone with their own messages; the others proceed', async () => {
+  test('a corrupt image, a GIF and an empty file fail alone with their own messages; the others proceed', async () => {
     const { account, key } = t.createCustomer({ credits: 10 });
     const png = await grayPng();
-    const body = (await postBatch(t, key, [png, CORRUPT_PNG, GIF, png])).json();
-    assert.deepEqual([body.completed, body.failed, body.total_credits_used], [2, 2, 2]);
+    const body = (await postBatch(t, key, [png, CORRUPT_PNG, GIF, png, Buffer.alloc(0)])).json();
+    assert.deepEqual([body.completed, body.failed, body.total_credits_used], [2, 3, 2]);
     assert.deepEqual(
       body.results.map((r: { status: string }) => r.status),
-      ['completed', 'failed', 'failed', 'completed'],
+      ['completed', 'failed', 'failed', 'completed', 'failed'],
     );
     assert.match(body.results[1].error, /PNG/);
     assert.match(body.results[2].error, /gif/i);
-    assert.equal(body.results[1].credits_used, 0);
+    assert.equal(body.results[4].error, 'The uploaded file is empty');
+    for (const i of [1, 2, 4]) assert.equal(body.results[i].credits_used, 0);
     assert.equal(t.deps.credits.balance(account.id), 8);
   });
 

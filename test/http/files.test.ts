@@ -13,22 +13,13 @@ describe('GET /v1/files/:job_id', () => {
   after(() => t.close());
 
   /** A fresh completed job's output URL, as path + query. */
-  async function outputUrl(): Promise<{
-    path: string;
-    expires: string;
-    sig: string;
-    jobId: string;
-    accountId: string;
-  }> {
-    const { account, key } = t.createCustomer();
-    const body = (await postImage(t, key)).json();
-    const url = new URL(body.result.output_url);
+  async function outputUrl(): Promise<{ path: string; expires: string; sig: string }> {
+    const { key } = t.createCustomer();
+    const url = new URL((await postImage(t, key)).json().result.output_url);
     return {
       path: url.pathname,
       expires: url.searchParams.get('expires') as string,
       sig: url.searchParams.get('sig') as string,
-      jobId: body.job_id,
-      accountId: account.id,
     };
   }
   const get = (url: string) => t.app.inject({ method: 'GET', url });
@@ -68,7 +59,10 @@ describe('GET /v1/files/:job_id', () => {
   });
 
   test('files are deleted after retention by the sweeper; a still-valid URL then answers 404', async () => {
-    const u = await outputUrl();
+    const { key } = t.createCustomer();
+    const body = (await postImage(t, key)).json();
+    const path = new URL(body.result.output_url).pathname;
+    const u = { path, jobId: body.job_id as string };
     const maskKey = `masks/${u.jobId}.png`;
     await t.deps.sweeper.sweep();
     t.clock.advance(86_400_000 - 1000);
@@ -84,7 +78,12 @@ describe('GET /v1/files/:job_id', () => {
     const res = await get(fresh.pathname + fresh.search);
     assert.equal(res.statusCode, 404);
     // The job now reports no URL rather than a dead one.
-    const job = t.deps.jobs.getJob(u.accountId, u.jobId);
-    assert.equal(job.maskKey, null);
+    const job = await t.app.inject({
+      url: `/v1/jobs/${u.jobId}`,
+      headers: { authorization: `Bearer ${key}` },
+    });
+    assert.equal(job.statusCode, 200);
+    assert.equal(job.json().status, 'completed');
+    assert.equal(job.json().result.output_url, null);
   });
 });

@@ -190,6 +190,30 @@ describe('hostile requests against a listening server', () => {
     assertDetail(many);
   });
 
+  test('refusals before routing and by the HTTP parser are counted in /metrics', async () => {
+    const count = async (labels: string) => {
+      const text = await (await fetch(`${server.address}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`maskd_http_requests_total{${labels}}`));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const unparsed400 = 'method="unknown",route="unparsed",status="400"';
+    const unparsed431 = 'method="unknown",route="unparsed",status="431"';
+    const badUrl = 'method="GET",route="unmatched",status="400"';
+    const longId = 'method="GET",route="unmatched",status="404"';
+    const before = await Promise.all([unparsed400, unparsed431, badUrl, longId].map(count));
+    await rawRequest(server.address, ['\u0000\u0001 HELLO\r\n\r\n']);
+    await rawRequest(server.address, [
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ]);
+    await rawRequest(server.address, ['GET /v1/jobs/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    await fetch(`${server.address}/v1/jobs/${'a'.repeat(150)}`);
+    const afterwards = await Promise.all([unparsed400, unparsed431, badUrl, longId].map(count));
+    assert.deepEqual(
+      afterwards.map((n, i) => n - (before[i] as number)),
+      [1, 1, 1, 1],
+    );
+  });
+
   test('the server is still healthy after all of it', async () => {
     const res = await fetch(`${server.address}/readyz`);
     assert.equal(res.status, 200);

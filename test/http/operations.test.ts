@@ -85,6 +85,7 @@ describe('operations endpoints', () => {
       '401',
       '402',
       '403',
+      '409',
       '413',
       '415',
       '422',
@@ -92,12 +93,16 @@ describe('operations endpoints', () => {
       '500',
       '503',
     ]);
-    assert.deepEqual(single.parameters.map((p: { name: string }) => p.name).sort(), [
-      'async',
-      'box',
-      'labels',
-      'points',
-    ]);
+    const params = (where: string) =>
+      single.parameters
+        .filter((p: { in: string }) => p.in === where)
+        .map((p: { name: string }) => p.name)
+        .sort();
+    assert.deepEqual(params('query'), ['async', 'box', 'labels', 'points']);
+    assert.deepEqual(params('header'), ['idempotency-key']);
+    const batch = doc.paths['/v1/services/image-segmentation/batch'].post;
+    assert.ok(batch.parameters.some((p: { in: string; name: string }) => p.name === 'idempotency-key'));
+    assert.ok(batch.responses['409']);
     assert.equal(doc.components.securitySchemes.bearerAuth.scheme, 'bearer');
   });
 
@@ -173,9 +178,12 @@ describe('operations endpoints', () => {
         }
       }
     }
-    // `async` is optional: a client that never heard of it must not be told it is required.
+    // `async` and Idempotency-Key are optional: a client that never heard of them must not be
+    // told they are required.
     const single = doc.paths['/v1/services/image-segmentation'].post;
-    assert.equal(single.parameters.find((p: { name: string }) => p.name === 'async').required, false);
+    for (const name of ['async', 'idempotency-key']) {
+      assert.equal(single.parameters.find((p: { name: string }) => p.name === name).required, false, name);
+    }
   });
 
   test('/docs serves the UI with local assets only: no external URL in the page', async () => {

@@ -106,6 +106,8 @@ describe('operator CLI', () => {
       ],
       [['keys', 'revoke', 'sk-live-nothere', '--json'], 1, /No active key with prefix sk-live-nothere/],
       [['keys', 'revoke'], 2, /missing KEY_PREFIX/],
+      [['accounts', 'toString'], 2, /unknown subcommand "toString" \(expected create or show\)/],
+      [['credits'], 2, /missing subcommand/],
       [['serve', 'now'], 2, /unexpected argument "now"/],
       [['serve', '--port', '9'], 2, /Unknown option '--port'/],
     ];

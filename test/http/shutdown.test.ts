@@ -6,32 +6,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createStubEngine, type Engine } from '../../src/engine/index.js';
+import { gatedEngine } from '../helpers/gated-engine.js';
 import { createTestApp, grayPng } from '../helpers/test-app.js';
 import { rawMultipart, rawRequest } from './raw-http.js';
 
 test('closing: in-flight requests finish; pipelined ones get a 503 with a request id', async () => {
-  let open!: () => void;
-  const gate = new Promise<void>((r) => {
-    open = r;
-  });
-  let entered!: () => void;
-  const inEngine = new Promise<void>((r) => {
-    entered = r;
-  });
-  const t = await createTestApp({
-    engine: (c) => {
-      const real = createStubEngine({ maxPixels: c.limits.maxPixels });
-      return {
-        ...real,
-        async segment(req) {
-          entered();
-          await gate;
-          return real.segment(req);
-        },
-      } satisfies Engine;
-    },
-  });
+  const gated = gatedEngine(50_000_000);
+  const t = await createTestApp({ engine: () => gated.engine });
   let closed: Promise<void> | null = null;
   try {
     const origin = await t.app.listen({ port: 0, host: '127.0.0.1' });
@@ -44,10 +25,10 @@ test('closing: in-flight requests finish; pipelined ones get a 503 with a reques
     const second = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
     // The second request is written 400 ms later, once close() has begun.
     const answer = rawRequest(origin, [first, body, second], { delays: [0, 0, 400], waitMs: 5000 });
-    await inEngine;
+    await gated.started;
     closed = t.close();
     await sleep(600);
-    open();
+    gated.open();
     const res = await answer;
     // Two responses on one socket: the 200 of the request in flight, then the refused one.
     const [okHead, ...rest] = `${res.status} ${res.body}`.split('HTTP/1.1 ');
@@ -59,7 +40,7 @@ test('closing: in-flight requests finish; pipelined ones get a 503 with a reques
     assert.match(refused, /\r\nconnection: close\r\n/i);
     assert.match(refused, /\{"detail":"The server is shutting down; retry shortly"\}$/);
   } finally {
-    open();
+    gated.open();
     await (closed ?? t.close());
   }
 });

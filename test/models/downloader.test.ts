@@ -143,17 +143,23 @@ describe('downloadFile', () => {
 
   it('works with an injected fetch port and an unknown size', async () => {
     const calls: string[] = [];
+    const totals = new Set<number | null>();
     const res = await downloadFile(
       request('/anything', {
         bytes: null,
+        // A chunked body: no Content-Length, so the size is known only at the end.
         fetch: async (url) => {
           calls.push(url);
-          return new Response(body, { status: 200 });
+          return new Response(new Blob([body]).stream(), { status: 200 });
         },
+        onProgress: (_done, total) => totals.add(total),
       }),
     );
     assert.deepEqual(calls, [`${server.url}/anything`]);
-    assert.equal(res.bytes, body.length);
+    assert.deepEqual(res, { path: join(dir, 'model.onnx'), bytes: body.length, resumedFrom: 0 });
+    assert.ok((await readFile(res.path)).equals(body));
+    assert.deepEqual([...totals], [null]);
+    assert.equal(server.requests.length, 0, 'the real network was not used');
   });
 });
 

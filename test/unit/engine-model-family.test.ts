@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { feedTensor, fixedDim } from '../../src/engine/feed-tensors.js';
+import { feedTensor, fixedDim, noMaskFeeds, pointFeeds } from '../../src/engine/feed-tensors.js';
 import { detectModelFamily } from '../../src/engine/model-family.js';
 import { isAppError } from '../../src/errors/app-error.js';
 
@@ -78,11 +78,45 @@ describe('feedTensor', () => {
     assert.equal(i64.type, 'int64');
     assert.deepEqual([...i64.data], [1n, -1n, 3n]);
     const i32 = feedTensor(values, [3], { name: 'l', type: 'int32', shape: [] });
-    assert.deepEqual([...(i32.data as Int32Array)], [1, -1, 3]);
+    assert.equal(i32.type, 'int32');
+    assert.ok(i32.data instanceof Int32Array);
+    assert.deepEqual([...i32.data], [1, -1, 3]);
   });
 
-  it('defaults to float32 without metadata', () => {
-    assert.equal(feedTensor(values, [3], undefined).type, 'float32');
+  it('passes the values through as float32 without metadata', () => {
+    const t = feedTensor(values, [1, 3], undefined);
+    assert.deepEqual(t, { type: 'float32', data: values, dims: [1, 3] });
+    assert.equal(t.data, values, 'no copy');
+  });
+});
+
+describe('pointFeeds and noMaskFeeds', () => {
+  const inputs = [
+    { name: 'point_coords', type: 'float32', shape: [1, 'n', 2] },
+    { name: 'point_labels', type: 'int64', shape: [1, 'n'] },
+    { name: 'mask_input', type: 'float32', shape: [1, 1, 64, 64] },
+    { name: 'has_mask_input', type: 'int32', shape: [1] },
+  ];
+
+  it('shapes the points as [1, n, 2] and [1, n] in the declared dtypes', () => {
+    const coords = Float32Array.of(1, 2, 3, 4);
+    const feeds = pointFeeds(inputs, { coords, labels: Float32Array.of(1, -1), n: 2 });
+    assert.deepEqual(feeds.point_coords, { type: 'float32', data: coords, dims: [1, 2, 2] });
+    assert.equal(feeds.point_labels?.type, 'int64');
+    assert.deepEqual([...(feeds.point_labels?.data ?? [])], [1n, -1n]);
+    assert.deepEqual(feeds.point_labels?.dims, [1, 2]);
+  });
+
+  it('says "no previous mask": zeros of the graph’s mask size, else a quarter of the input', () => {
+    const fixed = noMaskFeeds(inputs, 1024);
+    assert.deepEqual(Object.keys(fixed), ['mask_input', 'has_mask_input']);
+    assert.deepEqual(fixed.mask_input?.dims, [1, 1, 64, 64]);
+    assert.equal(fixed.mask_input?.data.length, 64 * 64);
+    assert.ok(fixed.mask_input?.data.every((v) => v === 0));
+    assert.deepEqual(fixed.has_mask_input, { type: 'int32', data: Int32Array.of(0), dims: [1] });
+    const unknown = noMaskFeeds([], 1024);
+    assert.deepEqual(unknown.mask_input?.dims, [1, 1, 256, 256]);
+    assert.deepEqual(unknown.has_mask_input, { type: 'float32', data: Float32Array.of(0), dims: [1] });
   });
 });
 

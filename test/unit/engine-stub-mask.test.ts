@@ -41,8 +41,15 @@ describe('renderStubMask', () => {
   });
 
   it('clips shapes at the image border', () => {
-    const m = renderStubMask({ points: [[0, 0]], labels: [1], box: null }, 20, 20);
-    assert.equal(m[0], 255);
-    assert.equal(m.length, 400);
+    // 10×10: r = 1, centred on the corner. Only pixel (0, 0)'s centre is within 1 of it.
+    const corner = renderStubMask({ points: [[0, 0]], labels: [1], box: null }, 10, 10);
+    assert.deepEqual(rows(corner, 10).slice(0, 2), ['#.........', '..........']);
+    assert.equal(
+      corner.reduce((a, v) => a + (v ? 1 : 0), 0),
+      1,
+    );
+    // A box running past the far edges is cut at them.
+    const box = renderStubMask({ points: [], labels: [], box: [2, 1, 9, 9] }, 4, 3);
+    assert.deepEqual(rows(box, 4), ['....', '..##', '..##']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createWebServices } from '../../src/web/web-services.js';
+import { createWebServices, LOGIN_WINDOW_MS, SIGNUPS_PER_IP_PER_HOUR } from '../../src/web/web-services.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_SCRYPT, WebAgent } from './web-agent.js';
 
@@ -78,10 +78,30 @@ describe('web sign-up and sign-in', () => {
     await a.get('/account');
     const out = await a.post('/account/sign-out');
     assert.equal(out.statusCode, 303);
-    // The old cookie no longer works, even if replayed.
+    assert.match(cookieLine(out, 'maskd_session') ?? '', /^maskd_session=; .*Max-Age=0/, 'cookie cleared');
+    // The old cookie no longer works, even if replayed: the server-side session is gone.
     const replay = await t.app.inject({ url: '/account', headers: { cookie: `maskd_session=${cookie}` } });
     assert.equal(replay.statusCode, 303);
     assert.match(replay.headers.location as string, /^\/account\/sign-in/);
+  });
+
+  it('starts a new session id on every sign-in and ends the one the browser had', async () => {
+    await new WebAgent(t.app).signUp('fixation@example.com', 'fixation password');
+    const a = new WebAgent(t.app);
+    await a.signUp('first-of-two@example.com');
+    const before = a.cookies.get('maskd_session');
+    await a.get('/account');
+    // Signing in as someone else from a browser that already has a session.
+    const res = await a.post('/account/sign-in', {
+      email: 'fixation@example.com',
+      password: 'fixation password',
+    });
+    assert.equal(res.statusCode, 303);
+    const after = a.cookies.get('maskd_session');
+    assert.ok(before && after && after !== before, 'a fresh session id');
+    assert.match((await a.get('/account')).body, /fixation@example\.com/);
+    const old = await t.app.inject({ url: '/account', headers: { cookie: `maskd_session=${before}` } });
+    assert.equal(old.statusCode, 303, 'the previous session was ended, not left alive');
   });
 
   it('rate-limits sign-in attempts per email and IP', async () => {
@@ -94,8 +114,23 @@ describe('web sign-up and sign-in', () => {
     // Another client address is counted separately.
     const other = new WebAgent(t.app, { remoteAddress: '10.9.8.7' });
     assert.equal((await other.signIn('limited@example.com', 'the real password')).statusCode, 303);
-    t.clock.advance(16 * 60 * 1000);
+    t.clock.advance(LOGIN_WINDOW_MS);
     assert.equal((await a.signIn('limited@example.com', 'the real password')).statusCode, 303);
+  });
+
+  it('rate-limits sign-ups per client address', async () => {
+    const ip = '10.20.30.40';
+    for (let i = 0; i < SIGNUPS_PER_IP_PER_HOUR; i++) {
+      const res = await new WebAgent(t.app, { remoteAddress: ip }).signUp(`flood${i}@example.com`);
+      assert.equal(res.statusCode, 303, `sign-up ${i + 1}`);
+    }
+    const blocked = await new WebAgent(t.app, { remoteAddress: ip }).signUp('one-too-many@example.com');
+    assert.equal(blocked.statusCode, 429);
+    assert.equal(t.deps.accounts.getByEmail('one-too-many@example.com'), null, 'no account made');
+    const elsewhere = await new WebAgent(t.app, { remoteAddress: '10.20.30.41' }).signUp(
+      'elsewhere@example.com',
+    );
+    assert.equal(elsewhere.statusCode, 303, 'another address is counted separately');
   });
 
   it('rejects form posts without a valid CSRF token with 403', async () => {
@@ -135,7 +170,7 @@ describe('web sign-up and sign-in', () => {
         (await a.post('/account/sign-up', { email: 'x@example.com', password: 'long enough' })).statusCode,
         404,
       );
-      // An operator-made account with a password (what `maskd accounts set-password` does).
+      // An operator-made account with a password (what `maskd set-password --create` does).
       const hash = await closed.deps.web.passwords.hash('operator given');
       closed.deps.accounts.create({ email: 'op@example.com', passwordHash: hash });
       assert.equal((await a.signIn('op@example.com', 'operator given')).statusCode, 303);
@@ -144,11 +179,12 @@ describe('web sign-up and sign-in', () => {
     }
   });
 
-  it('does not sign in a disabled account, and ends its sessions', async () => {
+  it('does not sign in a disabled account, and its live session stops working', async () => {
     const a = new WebAgent(t.app);
     await a.signUp('soon-disabled@example.com', 'password123');
     const id = t.deps.accounts.getByEmail('soon-disabled@example.com')?.id ?? '';
     t.deps.accounts.setDisabled(id, true);
+    // Disabled outside the admin page (no sessions ended): the per-request check still holds.
     assert.equal((await a.get('/account')).statusCode, 303, 'the live session stops working');
     assert.equal(
       (await new WebAgent(t.app).signIn('soon-disabled@example.com', 'password123')).statusCode,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MAX_PENDING_PER_ACCOUNT } from '../../src/web/top-up/manual-top-up-provider.js';
 import { createTestApp, grayPng, multipartBody, postImage, type TestApp } from '../helpers/test-app.js';
 import { TEST_SCRYPT, WebAgent } from './web-agent.js';
 
@@ -124,6 +125,40 @@ describe('account pages', () => {
     assert.match(entry.note ?? '', /^top-up /);
   });
 
+  it('lets an admin reject a top-up, and caps how many one account can have waiting', async () => {
+    const user = await member('eager@example.com');
+    for (let i = 0; i < MAX_PENDING_PER_ACCOUNT; i++) {
+      const res = await user.a.post('/account/top-up', { credits: '10' });
+      assert.equal(res.headers.location, '/account/credits?notice=top-up-requested');
+    }
+    const over = await user.a.post('/account/top-up', { credits: '10' });
+    assert.equal(over.headers.location, '/account/credits?notice=top-up-limit');
+    assert.match((await user.a.get(over.headers.location as string)).body, /several top-ups waiting/);
+
+    const admin = await member('rejecter@example.com');
+    t.deps.accounts.setAdmin(admin.id, true);
+    const queue = (await admin.a.get('/account/admin')).body;
+    assert.match(queue, /eager@example\.com/, 'the queue names the requester');
+    const reject = /action="(\/account\/admin\/top-ups\/[\w-]+\/reject)"/.exec(queue)?.[1];
+    assert.ok(reject);
+    assert.equal((await admin.a.post(reject)).headers.location, '/account/admin?notice=rejected');
+    const id = reject.split('/')[4];
+    assert.equal(t.deps.web.topUpRequests.get(id)?.status, 'rejected');
+    assert.equal(t.deps.web.topUpRequests.get(id)?.decidedBy, admin.id);
+    assert.equal(t.deps.credits.balance(user.id), 0, 'nothing granted');
+    assert.equal(
+      (await admin.a.post(reject.replace('/reject', '/approve'))).headers.location,
+      '/account/admin?notice=already-decided',
+      'a rejected request cannot be approved afterwards',
+    );
+    assert.equal(t.deps.credits.balance(user.id), 0);
+    // One slot is free again.
+    assert.equal(
+      (await user.a.post('/account/top-up', { credits: '10' })).headers.location,
+      '/account/credits?notice=top-up-requested',
+    );
+  });
+
   it('lets admins grant credits and disable accounts', async () => {
     const admin = await member('boss@example.com');
     t.deps.accounts.setAdmin(admin.id, true);
@@ -145,6 +180,7 @@ describe('account pages', () => {
     assert.match((await admin.a.get('/account/admin')).body, /status-disabled/);
     await admin.a.post(`/account/admin/accounts/${target.id}/enable`);
     assert.equal((await postImage(t, key)).statusCode, 200, 'enabled again');
+    assert.equal((await target.a.get('/account')).statusCode, 303, 'its old sessions were ended, not paused');
     assert.equal((await admin.a.post(`/account/admin/accounts/${admin.id}/disable`)).statusCode, 403);
   });
 
@@ -152,15 +188,28 @@ describe('account pages', () => {
     const { a, id } = await member('plain@example.com');
     assert.equal((await a.get('/account/admin')).statusCode, 404);
     assert.doesNotMatch((await a.get('/account')).body, /href="\/account\/admin"/);
-    for (const path of [
+    const victim = await member('victim@example.com');
+    t.deps.accounts.setDisabled(victim.id, true);
+    const posts = [
       `accounts/${id}/grant`,
-      `accounts/${id}/disable`,
+      `accounts/${victim.id}/enable`,
+      `accounts/${victim.id}/disable`,
       'top-ups/x/approve',
       'top-ups/x/reject',
-    ]) {
+    ];
+    for (const path of posts) {
       const res = await a.post(`/account/admin/${path}`, { credits: '1000' });
       assert.equal(res.statusCode, 404, path);
     }
+    assert.equal(t.deps.credits.balance(id), 0);
+    assert.notEqual(t.deps.accounts.get(victim.id)?.disabledAt, null, 'still disabled');
+
+    // The flag is read on every request: an admin demoted mid-session is out at once.
+    t.deps.accounts.setAdmin(id, true);
+    assert.equal((await a.get('/account/admin')).statusCode, 200);
+    t.deps.accounts.setAdmin(id, false);
+    assert.equal((await a.get('/account/admin')).statusCode, 404);
+    assert.equal((await a.post(`/account/admin/accounts/${id}/grant`, { credits: '5' })).statusCode, 404);
     assert.equal(t.deps.credits.balance(id), 0);
   });
 

@@ -9,7 +9,7 @@ import type { EvalCase as DevSetCase } from '../../src/engine/eval/dev-set-eval.
 import { decodeImage } from '../../src/engine/image-codec.js';
 import type { PlaygroundDebug } from '../../src/web/client/playground-debug.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 
 /** false when Chromium is there; otherwise the reason the browser tests are skipped. */
 export const CHROMIUM_SKIP: false | string = existsSync(CHROMIUM)
@@ -31,7 +31,6 @@ export interface PageGlobals {
     querySelector(s: string): { dataset: Record<string, string | undefined> } | null;
     cookie: string;
   };
-  location: { origin: string };
 }
 
 /** A dev-set case with the extra fields of `cases.json` the browser tests compare against. */
@@ -46,13 +45,16 @@ export interface MaskBits {
   height: number;
   /** One byte per pixel, row-major, 1 = selected (gray value ≥ 128, as the page decides). */
   bits: Uint8Array;
+  /** The gray values themselves, [H, W], for `maskIou`. */
+  gray: Uint8Array;
 }
 
 export async function maskBits(png: Uint8Array): Promise<MaskBits> {
   const img = await decodeImage(png, 50_000_000);
-  const bits = new Uint8Array(img.width * img.height);
-  for (let i = 0; i < bits.length; i++) bits[i] = img.data[i * 3] >= 128 ? 1 : 0;
-  return { width: img.width, height: img.height, bits };
+  const gray = new Uint8Array(img.width * img.height);
+  for (let i = 0; i < gray.length; i++) gray[i] = img.data[i * 3];
+  const bits = gray.map((v) => (v >= 128 ? 1 : 0));
+  return { width: img.width, height: img.height, bits, gray };
 }
 
 /** The page's digest (src/web/client/mask-image.ts): FNV-1a over the bits, hex. */
@@ -64,16 +66,6 @@ export function maskDigest(bits: Uint8Array): string {
 
 export function countSelected(bits: Uint8Array): number {
   return bits.reduce((a, b) => a + b, 0);
-}
-
-export function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i] & b[i];
-    union += a[i] | b[i];
-  }
-  return union === 0 ? 0 : inter / union;
 }
 
 /** The first pixel (row-major) with the wanted bit that is at least `minDist` px from every `away`. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, html, jsonForScript, trustedHtml } from '../../src/web/html/html.js';
-import { usageChart } from '../../src/web/usage/usage-chart.js';
+import { escapeHtml, html } from '../../src/web/html/html.js';
+import { renderPage } from '../../src/web/html/layout.js';
+import { niceMax, usageChart } from '../../src/web/usage/usage-chart.js';
 
 const HOSTILE = `<script>alert("x")</script>' onmouseover='x' \`y\` &amp;`;
 
@@ -23,13 +24,18 @@ describe('html templating', () => {
     assert.equal(html`${null}${undefined}${false}${0}${12.5}`.value, '012.5');
   });
 
-  it('passes trusted constants through unchanged', () => {
-    assert.equal(html`${trustedHtml('<br>')}`.value, '<br>');
+  it('escapes backticks too (old IE treated them as attribute quotes)', () => {
     assert.equal(escapeHtml('`'), '&#96;');
   });
 
-  it('makes JSON safe inside a script block', () => {
-    assert.equal(jsonForScript({ a: '</script>' }).value, '{"a":"\\u003c/script>"}');
+  it('renders pages with no inline script or style, which the CSP would block', () => {
+    const viewer = { email: HOSTILE, isAdmin: true, csrfToken: 'tok' };
+    const page = renderPage({ title: HOSTILE, viewer, body: html`<p>x</p>`, script: 'playground.js' });
+    const scripts = page.match(/<script\b[^>]*>/g) ?? [];
+    assert.equal(scripts.length, 2);
+    for (const tag of scripts) assert.match(tag, /^<script type="module" src="\/static\/[\w.-]+\.js">$/);
+    assert.doesNotMatch(page, /<style|<[^>]*\s(style|on\w+)=/, 'no style element, style or on* attribute');
+    assert.ok(!page.includes('<script>alert'), 'the title and email are escaped');
   });
 
   it('draws one bar pair per day in the usage chart', () => {
@@ -43,5 +49,16 @@ describe('html templating', () => {
     assert.equal(svg.match(/<rect class="cred"/g)?.length, 3);
     assert.match(svg, /7 requests, 6 credits/);
     assert.ok(!svg.includes('style='), 'no inline styles: the CSP forbids them');
+    // The tallest bar (5) sets a round axis maximum; heights are proportional to it (plot: 100).
+    assert.match(
+      svg,
+      /<div class="chart-y" aria-hidden="true"><span>5<\/span><span>2\.5<\/span><span>0<\/span>/,
+    );
+    const heights = [...svg.matchAll(/<rect class="req" [^>]*height="([\d.]+)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(heights, [40, 0, 100]);
+  });
+
+  it('rounds the chart axis up to 1, 2 or 5 times a power of ten', () => {
+    assert.deepEqual([0, 1, 3, 5, 6, 11, 20, 101, 4999].map(niceMax), [2, 2, 5, 5, 10, 20, 20, 200, 5000]);
   });
 });

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Type } from '@sinclair/typebox';
 import { AppError } from '../../src/errors/app-error.js';
 import { MAX_TOP_UP, MIN_TOP_UP, type TopUpProvider } from '../../src/web/top-up/top-up-provider.js';
 import type { TopUpRequests } from '../../src/web/top-up/top-up-requests.js';
@@ -30,13 +29,21 @@ function fakePayProvider(requests: TopUpRequests): TopUpProvider {
       return { kind: 'redirect', request, url };
     },
     routes(app) {
-      const Paid = Type.Object({ ref: Type.String(), amount: Type.Integer(), charge: Type.String() });
-      app.post('/top-up/fakepay/webhook', { schema: { body: Paid } }, async (request, reply) => {
+      // The signature covers the exact bytes sent, so keep them (this context only: see below).
+      app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
+        done(null, body),
+      );
+      app.post('/top-up/fakepay/webhook', async (request, reply) => {
+        const raw = request.body as Buffer;
         const given = Buffer.from(String(request.headers['x-fakepay-signature'] ?? ''));
-        const expected = Buffer.from(sign(JSON.stringify(request.body)));
+        const expected = Buffer.from(sign(raw.toString('utf8')));
         if (given.length !== expected.length || !timingSafeEqual(given, expected))
           return reply.code(401).send({ error: 'bad signature' });
-        const { ref, amount, charge } = request.body;
+        const { ref, amount, charge } = JSON.parse(raw.toString('utf8')) as {
+          ref: string;
+          amount: number;
+          charge: string;
+        };
         const pending = requests.get(ref);
         if (pending?.provider !== 'fakepay' || pending.credits !== amount)
           return reply.code(404).send({ error: 'unknown request' });
@@ -46,6 +53,32 @@ function fakePayProvider(requests: TopUpRequests): TopUpProvider {
     },
   };
 }
+
+describe('a top-up provider that fails', () => {
+  it("shows a generic 500 page with the request id, never the provider's error", async () => {
+    const broken = (): TopUpProvider => ({
+      id: 'broken',
+      description: 'Always down.',
+      needsApproval: false,
+      begin: async () => {
+        throw new Error('acme: invalid api key sk_live_SECRET');
+      },
+    });
+    const t = await createTestApp({ overrides: { scrypt: TEST_SCRYPT, topUp: broken } });
+    try {
+      const a = new WebAgent(t.app);
+      await a.signUp('unlucky@example.com');
+      await a.get('/account/credits');
+      const res = await a.post('/account/top-up', { credits: '10' });
+      assert.equal(res.statusCode, 500);
+      assert.match(res.headers['content-type'] as string, /^text\/html/);
+      assert.doesNotMatch(res.body, /SECRET|acme/);
+      assert.match(res.body, new RegExp(`Request id: ${res.headers['x-request-id']}`));
+    } finally {
+      await t.close();
+    }
+  });
+});
 
 describe('a payment top-up provider', () => {
   let t: TestApp;
@@ -90,6 +123,28 @@ describe('a payment top-up provider', () => {
     assert.equal(request?.externalRef, 'ch_123');
     assert.equal(request?.decidedBy, 'provider:fakepay');
     assert.match((await a.get('/account/credits')).body, /status-completed/);
+  });
+
+  it("keeps the provider's raw-body parser inside its own routes", async () => {
+    const a = new WebAgent(t.app);
+    await a.signUp('json@example.com');
+    await a.get('/account');
+    // A JSON form post to a page route still arrives parsed: its CSRF token and name are read.
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/account/keys',
+      headers: {
+        cookie: `maskd_session=${a.cookies.get('maskd_session')}`,
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify({ _csrf: a.csrf, name: 'from-json' }),
+    });
+    assert.equal(res.statusCode, 303);
+    const id = t.deps.accounts.getByEmail('json@example.com')?.id ?? '';
+    assert.deepEqual(
+      t.deps.apiKeys.list(id).map((k) => k.name),
+      ['from-json'],
+    );
   });
 
   it('keeps unpaid checkouts out of the admin approval queue', async () => {

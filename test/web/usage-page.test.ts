@@ -78,6 +78,11 @@ describe('usage page', () => {
       ledger,
       new RegExp(`${batch.results[0].job_id}<br><span class="muted">batch ${batch.batch_id}`),
     );
+    // The lookup behind it answers only for the asking account's own jobs.
+    const jobIds = batch.results.map((r) => r.job_id);
+    assert.equal(t.deps.web.usage.batchIdsOf(id, jobIds).size, 2);
+    const stranger = t.createCustomer({ credits: 0 }).account.id;
+    assert.equal(t.deps.web.usage.batchIdsOf(stranger, jobIds).size, 0);
 
     // Once the retention period has passed the masks are deleted, and so are the links.
     t.clock.advance(25 * HOUR);

@@ -8,7 +8,10 @@
  *   const page = html`<table>${rows}</table>`; // arrays of SafeHtml are joined as-is
  */
 
-/** A string that is already valid, escaped HTML. Only `html` and `trustedHtml` create one. */
+/**
+ * A string that is already valid, escaped HTML. Only `html` creates one: there is deliberately
+ * no way to mark other text as safe, and pages carry no inline script (see the CSP).
+ */
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -43,22 +46,4 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
   let out = strings[0] ?? '';
   for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
-}
-
-/** For constant markup written in this codebase only, never for data. */
-export function trustedHtml(markup: string): SafeHtml {
-  return new SafeHtml(markup);
-}
-
-/**
- * JSON for an inline `<script type="application/json">` block: `<` is escaped so a value
- * containing `</script>` cannot end the block.
- */
-export function jsonForScript(value: unknown): SafeHtml {
-  return new SafeHtml(
-    JSON.stringify(value)
-      .replace(/</g, '\\u003c')
-      .replace(/\u2028/g, '\\u2028')
-      .replace(/\u2029/g, '\\u2029'),
-  );
 }

@@ -20,9 +20,10 @@ export interface CreditsPageModel {
 }
 
 function reason(e: LedgerEntry): SafeHtml {
-  if (e.kind === 'debit')
-    return html`Segmentation${e.note ? html` <span class="muted">(${e.note})</span>` : ''}`;
-  if (e.kind === 'refund') return html`Refund${e.note ? html` <span class="muted">(${e.note})</span>` : ''}`;
+  if (e.kind !== 'grant') {
+    const what = e.kind === 'debit' ? 'Segmentation' : 'Refund';
+    return html`${what}${e.note ? html` <span class="muted">(${e.note})</span>` : ''}`;
+  }
   // Top-ups are noted `top-up <request id>` (top-up-requests.ts): name them, keep the id small.
   const topUp = /^top-up ([\w-]+)$/.exec(e.note ?? '');
   if (topUp) return html`Top-up <span class="muted mono" title="${topUp[1]}">${topUp[1].slice(0, 8)}</span>`;

@@ -1,7 +1,9 @@
 /**
- * `/account/admin`: for accounts flagged admin (404 for everyone else). Grants go through the
- * credit ledger; approving a top-up completes it through `TopUpRequests.complete`, which grants
- * in the same transaction; disabling ends the account's sessions (its keys then get 403).
+ * `/account/admin`: for accounts flagged admin (404 for everyone else). Every handler starts with
+ * `mustAdmin`, which reads the flag as loaded for this request, so a demoted admin is out at once.
+ * Grants go through the credit ledger; approving a top-up completes it through
+ * `TopUpRequests.complete`, which grants in the same transaction; disabling ends the account's
+ * sessions (its keys then get 403).
  */
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../errors/app-error.js';
@@ -10,16 +12,14 @@ import { adminPage } from '../pages/admin-page.js';
 import { MAX_TOP_UP } from '../top-up/top-up-provider.js';
 import { mustAdmin, pageViewer, sendPage } from '../web-request.js';
 import type { WebRoute } from '../web-route.js';
+import { CsrfField, IdParams, NoticeField } from './form-schemas.js';
 
 const PAGE_SIZE = 50;
-const AdminQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
-  notice: Type.Optional(Type.String({ maxLength: 40 })),
-});
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const PENDING_SHOWN = 100;
+const AdminQuery = Type.Object({ offset: Type.Optional(Type.Integer({ minimum: 0 })), notice: NoticeField });
 const GrantBody = Type.Object({
   credits: Type.Integer({ minimum: 1, maximum: MAX_TOP_UP }),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+  _csrf: CsrfField,
 });
 
 export const adminRoutes: WebRoute = (app, deps) => {
@@ -34,7 +34,11 @@ export const adminRoutes: WebRoute = (app, deps) => {
       offset,
       pageSize: PAGE_SIZE,
       // Only requests waiting for a person: a payment provider's are settled by its webhook.
-      pending: deps.web.topUp.needsApproval ? deps.web.topUpRequests.listPending(100, deps.web.topUp.id) : [],
+      pending: deps.web.topUp.needsApproval
+        ? deps.web.topUpRequests
+            .listPending(PENDING_SHOWN, deps.web.topUp.id)
+            .map((r) => ({ ...r, email: deps.accounts.get(r.accountId)?.email ?? r.accountId }))
+        : [],
       notice: noticeFor(request.query.notice),
     });
     return sendPage(reply, page);

@@ -12,6 +12,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../auth/password-hashe
 import { signInPage, signUpPage } from '../pages/auth-pages.js';
 import { safeNext, sendPage, setCookie } from '../web-request.js';
 import type { WebDeps, WebRoute } from '../web-route.js';
+import { CsrfField, NoticeField } from './form-schemas.js';
 
 const NONCE = /^[A-Za-z0-9_-]{22,64}$/;
 
@@ -19,12 +20,12 @@ const Credentials = Type.Object({
   email: Type.String({ maxLength: 320 }),
   password: Type.String({ maxLength: MAX_PASSWORD_LENGTH }),
   next: Type.Optional(Type.String({ maxLength: 100 })),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+  _csrf: CsrfField,
 });
 type Credentials = Static<typeof Credentials>;
 const SignInQuery = Type.Object({
   next: Type.Optional(Type.String({ maxLength: 100 })),
-  notice: Type.Optional(Type.String({ maxLength: 40 })),
+  notice: NoticeField,
 });
 
 /** The anonymous CSRF token for a signed-out form, setting the nonce cookie when missing. */
@@ -48,6 +49,9 @@ function startSession(
   accountId: string,
   next: unknown,
 ) {
+  // Always a fresh session id, and whatever session this browser had before is ended, so no
+  // cookie from before the sign-in (planted or left behind) survives it.
+  deps.web.sessions.end(readCookie(request, SESSION_COOKIE));
   const { token, expiresAt } = deps.web.sessions.start(accountId);
   const maxAgeSeconds = Math.floor((expiresAt - deps.clock.now()) / 1000);
   setCookie(reply, request, deps.config, { name: SESSION_COOKIE, value: token, maxAgeSeconds });

@@ -5,17 +5,18 @@ import { noticeFor, withNotice } from '../notices.js';
 import { creditsPage } from '../pages/credits-page.js';
 import { mustViewer, pageViewer, sendPage, viewerOrRedirect } from '../web-request.js';
 import type { WebRoute } from '../web-route.js';
+import { CsrfField, NoticeField } from './form-schemas.js';
 
-export const LEDGER_PAGE_SIZE = 25;
+const LEDGER_PAGE_SIZE = 25;
 
 const CreditsQuery = Type.Object({
   before: Type.Optional(Type.Integer({ minimum: 1 })),
-  notice: Type.Optional(Type.String({ maxLength: 40 })),
+  notice: NoticeField,
 });
 const TopUpBody = Type.Object({
   // A string, not an integer: a bad amount re-renders with a message instead of a 400 page.
   credits: Type.String({ maxLength: 20 }),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
+  _csrf: CsrfField,
 });
 
 export const creditRoutes: WebRoute = (app, deps) => {
@@ -31,7 +32,7 @@ export const creditRoutes: WebRoute = (app, deps) => {
       viewer: pageViewer(v),
       balance: deps.credits.balance(v.account.id),
       entries,
-      batchIds: deps.web.usage.batchIdsOf(jobIds),
+      batchIds: deps.web.usage.batchIdsOf(v.account.id, jobIds),
       olderCursor: rows.length > LEDGER_PAGE_SIZE ? (entries[entries.length - 1]?.id ?? null) : null,
       paged: before !== undefined,
       topUp: {

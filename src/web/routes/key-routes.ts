@@ -10,13 +10,10 @@ import { noticeFor, withNotice } from '../notices.js';
 import { keysPage } from '../pages/keys-page.js';
 import { mustViewer, pageViewer, sendPage, setCookie, viewerOrRedirect } from '../web-request.js';
 import type { WebRoute } from '../web-route.js';
+import { CsrfField, IdParams, NoticeField } from './form-schemas.js';
 
-const NoticeQuery = Type.Object({ notice: Type.Optional(Type.String({ maxLength: 40 })) });
-const CreateKeyBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
-  _csrf: Type.Optional(Type.String({ maxLength: 200 })),
-});
-const KeyParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const NoticeQuery = Type.Object({ notice: NoticeField });
+const CreateKeyBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), _csrf: CsrfField });
 
 export const keyRoutes: WebRoute = (app, deps) => {
   app.get('/account', { schema: { querystring: NoticeQuery } }, async (request, reply) => {
@@ -47,7 +44,7 @@ export const keyRoutes: WebRoute = (app, deps) => {
     return reply.redirect('/account', 303);
   });
 
-  app.post('/account/keys/:id/revoke', { schema: { params: KeyParams } }, async (request, reply) => {
+  app.post('/account/keys/:id/revoke', { schema: { params: IdParams } }, async (request, reply) => {
     const v = mustViewer(request);
     // Unknown, already revoked and someone else's key: the same 404.
     if (!deps.apiKeys.revoke(v.account.id, request.params.id)) throw new AppError('not_found', 'No such key');

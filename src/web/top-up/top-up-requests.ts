@@ -30,8 +30,8 @@ export interface TopUpRequests {
   create(input: { accountId: string; credits: number; provider: string; externalRef?: string }): TopUpRequest;
   get(id: string): TopUpRequest | null;
   listForAccount(accountId: string, limit: number): TopUpRequest[];
-  /** Oldest first, with the requester's email for the admin view; only `provider`'s when given. */
-  listPending(limit: number, provider?: string): (TopUpRequest & { email: string })[];
+  /** Oldest first; only `provider`'s when given. */
+  listPending(limit: number, provider?: string): TopUpRequest[];
   countPending(accountId: string): number;
   /** Grants the credits. @returns false when the request was not pending (already decided). */
   complete(id: string, by: { decidedBy: string; externalRef?: string }): boolean;
@@ -82,6 +82,16 @@ export function createTopUpRequests(opts: {
   const link = db.prepare<[number, string | null, string]>(
     'UPDATE top_up_requests SET ledger_entry_id = ?, external_ref = coalesce(?, external_ref) WHERE id = ?',
   );
+  const ofAccount = db.prepare<[string, number], Row>(
+    'SELECT * FROM top_up_requests WHERE account_id = ? ORDER BY created_at DESC, id LIMIT ?',
+  );
+  const pending = db.prepare<[{ provider: string | null; limit: number }], Row>(
+    `SELECT * FROM top_up_requests WHERE status = 'pending' AND (@provider IS NULL OR provider = @provider)
+     ORDER BY created_at, id LIMIT @limit`,
+  );
+  const pendingOf = db.prepare<[string], { n: number }>(
+    `SELECT count(*) AS n FROM top_up_requests WHERE account_id = ? AND status = 'pending'`,
+  );
 
   const complete = db.transaction((id: string, by: { decidedBy: string; externalRef?: string }): boolean => {
     if (decide.run('completed', clock.now(), by.decidedBy, id).changes !== 1) return false;
@@ -108,28 +118,9 @@ export function createTopUpRequests(opts: {
       const row = byId.get(id);
       return row ? toRequest(row) : null;
     },
-    listForAccount: (accountId, limit) =>
-      db
-        .prepare<[string, number], Row>(
-          'SELECT * FROM top_up_requests WHERE account_id = ? ORDER BY created_at DESC, id LIMIT ?',
-        )
-        .all(accountId, limit)
-        .map(toRequest),
-    listPending: (limit, provider) =>
-      db
-        .prepare<[{ provider: string | null; limit: number }], Row & { email: string }>(
-          `SELECT t.*, a.email FROM top_up_requests t JOIN accounts a ON a.id = t.account_id
-           WHERE t.status = 'pending' AND (@provider IS NULL OR t.provider = @provider)
-           ORDER BY t.created_at, t.id LIMIT @limit`,
-        )
-        .all({ provider: provider ?? null, limit })
-        .map((r) => ({ ...toRequest(r), email: r.email })),
-    countPending: (accountId) =>
-      db
-        .prepare<[string], { n: number }>(
-          `SELECT count(*) AS n FROM top_up_requests WHERE account_id = ? AND status = 'pending'`,
-        )
-        .get(accountId)?.n ?? 0,
+    listForAccount: (accountId, limit) => ofAccount.all(accountId, limit).map(toRequest),
+    listPending: (limit, provider) => pending.all({ provider: provider ?? null, limit }).map(toRequest),
+    countPending: (accountId) => pendingOf.get(accountId)?.n ?? 0,
     complete: (id, by) => complete.immediate(id, by),
     reject: (id, by) => decide.run('rejected', clock.now(), by.decidedBy, id).changes === 1,
   };

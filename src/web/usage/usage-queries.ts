@@ -15,8 +15,8 @@ export interface DailyUsage {
 export interface UsageQueries {
   /** `days` entries ending with the UTC day containing `now`, zero-filled. */
   daily(accountId: string, now: number, days: number): DailyUsage[];
-  /** job id → batch id, for the jobs among `jobIds` that belong to a batch. */
-  batchIdsOf(jobIds: readonly string[]): Map<string, string>;
+  /** job id → batch id, for the account's jobs among `jobIds` that belong to a batch. */
+  batchIdsOf(accountId: string, jobIds: readonly string[]): Map<string, string>;
 }
 
 const DAY_MS = 86_400_000;
@@ -46,13 +46,15 @@ export function createUsageQueries(opts: { db: Db }): UsageQueries {
         };
       });
     },
-    batchIdsOf(jobIds) {
+    batchIdsOf(accountId, jobIds) {
       if (jobIds.length === 0) return new Map();
+      // Scoped to the account like every other page query, whatever ids the caller passes.
       const rows = db
         .prepare<string[], { id: string; batch_id: string }>(
-          `SELECT id, batch_id FROM jobs WHERE batch_id IS NOT NULL AND id IN (${jobIds.map(() => '?').join(',')})`,
+          `SELECT id, batch_id FROM jobs WHERE account_id = ? AND batch_id IS NOT NULL
+             AND id IN (${jobIds.map(() => '?').join(',')})`,
         )
-        .all(...jobIds);
+        .all(accountId, ...jobIds);
       return new Map(rows.map((r) => [r.id, r.batch_id]));
     },
   };
