@@ -4,12 +4,13 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { EVAL_DIR } from '../helpers/shared-files.js';
 
 /** Repo root, from dist/test/cli/run-cli.js. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MASKD_BIN = `${REPO_ROOT}bin/maskd.js`;
-/** The shared evaluation set, beside the repo. */
-export const EVAL_DEV = fileURLToPath(new URL('../shared/eval/dev/', `file://${REPO_ROOT}`));
+/** The shared evaluation set, with a trailing slash (callers append names). */
+export const EVAL_DEV = `${EVAL_DIR}/`;
 
 export interface CliRun {
   code: number;

@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { decodeImage } from '../../src/engine/image-codec.js';
+import { EVAL_DIR } from '../helpers/shared-files.js';
 import { createTestApp, multipartBody, type TestApp } from '../helpers/test-app.js';
-
-const EVAL_DIR = resolve('../shared/eval/dev');
 
 interface EvalCase {
   name: string;

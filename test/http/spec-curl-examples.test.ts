@@ -7,15 +7,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFile, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { EVAL_DIR } from '../helpers/shared-files.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 const run = promisify(execFile);
 const copy = promisify(copyFile);
 const CURL = '/usr/bin/curl';
-const PHOTO = resolve('../shared/eval/dev/images/davis17c_bike-trial.jpg'); // 854 × 480
+const PHOTO = join(EVAL_DIR, 'images/davis17c_bike-trial.jpg'); // 854 × 480
 
 /** Splits a shell command line of the spec's simple form (double quotes, backslash-newlines). */
 function argv(command: string): string[] {

@@ -5,11 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { SPEC_FILE } from '../helpers/shared-files.js';
 import { createTestApp, grayPng, postBatch, postImage, type TestApp } from '../helpers/test-app.js';
-
-const SPEC = resolve('../shared/spec/image-segmentation-api.txt');
 
 /** The text between the first `start` marker and the next `end` marker after it. */
 function between(text: string, start: string, end: string): string {
@@ -42,12 +40,12 @@ function shape(v: unknown): Shape {
 }
 const keysInOrder = (o: object) => JSON.stringify(Object.keys(o));
 
-describe('JSON shapes against the spec document', { skip: !existsSync(SPEC) }, () => {
+describe('JSON shapes against the spec document', { skip: !existsSync(SPEC_FILE) }, () => {
   let t: TestApp;
   let spec: string;
   before(async () => {
     t = await createTestApp();
-    spec = readFileSync(SPEC, 'utf8');
+    spec = readFileSync(SPEC_FILE, 'utf8');
   });
   after(() => t?.close());
 
